@@ -1,0 +1,199 @@
+package org.vmemsim.arch;
+
+import java.util.Locale;
+
+/**
+ * A kernel version whose behaviour vmemsim reproduces. Every behaviour that changed across
+ * versions is one named switch here, with the commit that changed it; code asks the profile and
+ * never guesses a version.
+ *
+ * <ul>
+ *   <li>{@code 5.8}: before the arm64 vmem_altmap series (the altmap is ignored on arm64).</li>
+ *   <li>{@code 5.9}: the series as merged (also 5.10 for the switches modelled here, except the
+ *       5.10-only range checks which are kept off to stay at 5.9).</li>
+ *   <li>{@code 6.1}: Debian 12's kernel line (6.1.y stable).</li>
+ *   <li>{@code 6.12}: Debian 13's kernel line (6.12.y stable).</li>
+ *   <li>{@code mainline}: current mainline (2025-2026), the default.</li>
+ * </ul>
+ */
+public enum KernelProfile {
+    V5_8("5.8", 508),
+    V5_9("5.9", 509),
+    V6_1("6.1", 601),
+    V6_12("6.12", 612),
+    MAINLINE("mainline", 9999);
+
+    public final String label;
+    /** major*100+minor, used only to order profiles. */
+    public final int ordinal100;
+
+    KernelProfile(String label, int ordinal100) {
+        this.label = label;
+        this.ordinal100 = ordinal100;
+    }
+
+    public static KernelProfile parse(String text) {
+        String s = text.trim().toLowerCase(Locale.ROOT);
+        for (KernelProfile p : values()) {
+            if (p.label.equals(s)) {
+                return p;
+            }
+        }
+        if (s.equals("ml") || s.equals("latest")) {
+            return MAINLINE;
+        }
+        throw new IllegalArgumentException("unknown kernel profile '" + text + "' (valid: 5.8, 5.9, 6.1, 6.12, mainline)");
+    }
+
+    private boolean atLeast(int v) {
+        return ordinal100 >= v;
+    }
+
+    /**
+     * SECTION_SIZE_BITS: 30 for every granule before v5.12; 27 (4K, 16K) / 29 (64K) after.
+     *
+     * @kernel arch/arm64/include/asm/sparsemem.h (commit f0b13ee23241, v5.12)
+     */
+    public int sectionSizeBits(Granule g) {
+        if (!atLeast(512)) {
+            return 30;
+        }
+        return g == Granule.G64K ? 29 : 27;
+    }
+
+    /** Placement of the vmemmap region in the kernel VA space. */
+    public enum VmemmapLayout {
+        /** v5.4..v5.10: START = -SIZE - 2 MiB (only 2 MiB aligned). */
+        E5_4,
+        /** v5.11..v6.8: START = -2^(VA_BITS - VMEMMAP_SHIFT). */
+        V5_11,
+        /** v6.9+ ("arm64: Reorganize kernel VA space"): END = -1 GiB, START = END - SIZE. */
+        V6_9
+    }
+
+    /** @kernel arch/arm64/include/asm/memory.h: VMEMMAP_START */
+    public VmemmapLayout vmemmapLayout() {
+        if (!atLeast(511)) {
+            return VmemmapLayout.E5_4;
+        }
+        return atLeast(609) ? VmemmapLayout.V6_9 : VmemmapLayout.V5_11;
+    }
+
+    /** How arm64 {@code vmemmap_populate} maps the memmap on 4K pages. */
+    public enum Arm64Vmemmap4K {
+        /** v5.8: own PMD loop, blocks from RAM (altmap ignored), no fallback. */
+        PMD_LOOP_RAM,
+        /** v5.9/5.10: own PMD loop, blocks from vmemmap_alloc_block_buf(altmap), no fallback. */
+        PMD_LOOP,
+        /** v5.11..v6.x: own PMD loop, base-page fallback when a block cannot be allocated (9f84f39f5515). */
+        PMD_LOOP_FALLBACK,
+        /** generic vmemmap_populate_hugepages; vmemmap_check_pmd always 1 (no fallback with altmap). */
+        HUGEPAGES,
+        /** 2025 fix d4234d131b0a: base pages for sub-section ranges, hugepages for full sections, check_pmd = pmd_sect. */
+        HUGEPAGES_SUBSECTION_BASEPAGES
+    }
+
+    /** @kernel arch/arm64/mm/mmu.c: vmemmap_populate */
+    public Arm64Vmemmap4K arm64Vmemmap4K() {
+        return switch (this) {
+            case V5_8 -> Arm64Vmemmap4K.PMD_LOOP_RAM;
+            case V5_9 -> Arm64Vmemmap4K.PMD_LOOP;
+            case V6_1 -> Arm64Vmemmap4K.HUGEPAGES;
+            case V6_12, MAINLINE -> Arm64Vmemmap4K.HUGEPAGES_SUBSECTION_BASEPAGES;
+        };
+    }
+
+    /**
+     * Whether arm64 hands the altmap to the vmemmap population and free paths at all.
+     *
+     * @kernel arch/arm64/mm/mmu.c: vmemmap_populate (series "arm64/mm: Enable vmem_altmap support for vmemmap mappings", v5.9)
+     */
+    public boolean arm64HonoursAltmap() {
+        return atLeast(509);
+    }
+
+    /** v5.11+: WARN when vmemmap_populate/vmemmap_free is asked for a range outside [VMEMMAP_START, VMEMMAP_END]. */
+    public boolean vmemmapRangeWarn() {
+        return atLeast(511);
+    }
+
+    /** Mainline: WARN_ONCE when vmemmap_populate is asked for more than one section's memmap. */
+    public boolean vmemmapMoreThanSectionWarn() {
+        return this == MAINLINE || this == V6_12;
+    }
+
+    /** Range check of hot-added memory against the linear map. */
+    public enum LinearRangeCheck {
+        /** v5.8/v5.9: none in arch_add_memory (only MAX_PHYSMEM_BITS in __add_pages). */
+        NONE,
+        /** v5.12+: arch_get_mappable_range() + mhp_range_allowed(). */
+        MAPPABLE_RANGE
+    }
+
+    /** @kernel mm/memory_hotplug.c: mhp_range_allowed (v5.12), arch/arm64/mm/mmu.c: arch_get_mappable_range */
+    public LinearRangeCheck linearRangeCheck() {
+        return atLeast(512) ? LinearRangeCheck.MAPPABLE_RANGE : LinearRangeCheck.NONE;
+    }
+
+    /** E5.8/E5.9: __add_pages checks the last byte against MAX_PHYSMEM_BITS (-E2BIG). */
+    public boolean addPagesChecksAddressable() {
+        return !atLeast(512);
+    }
+
+    /** v5.10+: a memory notifier refuses to offline boot (early) sections on arm64. */
+    public boolean bootMemOfflineRefused() {
+        return atLeast(510);
+    }
+
+    /** v5.12+ (eeb0753ba27b): pfn_valid() is true for ZONE_DEVICE pfns on arm64. */
+    public boolean pfnValidForZoneDevice() {
+        return atLeast(512);
+    }
+
+    /** Flavours of memmap_on_memory for hot-added RAM. */
+    public enum MemmapOnMemory {
+        /** not available (before v5.13 on arm64). */
+        NONE,
+        /** v5.13..v6.5: only a single-block add qualifies; one altmap with free = whole block. */
+        SINGLE_BLOCK,
+        /** v6.6+: per-block altmaps with free = exact memmap pages; "force" mode. */
+        PER_BLOCK
+    }
+
+    /** @kernel mm/memory_hotplug.c: mhp_supports_memmap_on_memory */
+    public MemmapOnMemory memmapOnMemory() {
+        if (!atLeast(513)) {
+            return MemmapOnMemory.NONE;
+        }
+        return atLeast(606) ? MemmapOnMemory.PER_BLOCK : MemmapOnMemory.SINGLE_BLOCK;
+    }
+
+    /** ML arch_add_memory on linear-map table allocation failure returns -ENOMEM; before, BUG. */
+    public boolean linearMapAllocFailureIsError() {
+        return this == MAINLINE;
+    }
+
+    /** Largest buddy order (MAX_PAGE_ORDER): 10 / 11 / 13 for 4K / 16K / 64K with THP. */
+    public int maxPageOrder(Granule g) {
+        return switch (g) {
+            case G4K -> 10;
+            case G16K -> 11;
+            case G64K -> 13;
+        };
+    }
+
+    /** 52-bit VA (LPA2) for 4K and 16K granules exists from v6.9. */
+    public boolean lpa2() {
+        return atLeast(609);
+    }
+
+    /** /proc/vmstat nr_memmap_pages and nr_memmap_boot_pages exist (v6.11). */
+    public boolean vmstatMemmapCounters() {
+        return atLeast(611);
+    }
+
+    @Override
+    public String toString() {
+        return label;
+    }
+}
