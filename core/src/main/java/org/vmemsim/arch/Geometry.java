@@ -14,8 +14,6 @@ public final class Geometry {
     public static final int STRUCT_PAGE_SIZE = 64;
     public static final int STRUCT_PAGE_SHIFT = 6;
     public static final int SUBSECTION_SHIFT = 21;
-    /** sizeof(struct mem_section) without CONFIG_PAGE_EXTENSION. */
-    public static final int MEM_SECTION_SIZE = 16;
 
     public final Arch arch;
     public final Granule granule;
@@ -97,7 +95,7 @@ public final class Geometry {
         this.pagesPerSection = 1L << pfnSectionShift;
         this.pagesPerSubsection = 1L << (SUBSECTION_SHIFT - pageShift);
         this.subsectionsPerSection = 1 << (sectionSizeBits - SUBSECTION_SHIFT);
-        this.sectionsPerRoot = pageSize / MEM_SECTION_SIZE;
+        this.sectionsPerRoot = pageSize / profile.memSectionSize();
         this.nrMemSections = 1L << (maxPhysmemBits - sectionSizeBits);
         this.maxPageOrder = maxPageOrder;
         this.pageblockOrder = pmdShift - pageShift;

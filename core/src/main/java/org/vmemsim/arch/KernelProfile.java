@@ -79,18 +79,16 @@ public enum KernelProfile {
         return atLeast(609) ? VmemmapLayout.V6_9 : VmemmapLayout.V5_11;
     }
 
-    /** How arm64 {@code vmemmap_populate} maps the memmap on 4K pages. */
+    /** How arm64 {@code vmemmap_populate} maps a full section's memmap on 4K pages. */
     public enum Arm64Vmemmap4K {
         /** v5.8: own PMD loop, blocks from RAM (altmap ignored), no fallback. */
         PMD_LOOP_RAM,
         /** v5.9/5.10: own PMD loop, blocks from vmemmap_alloc_block_buf(altmap), no fallback. */
         PMD_LOOP,
-        /** v5.11..v6.x: own PMD loop, base-page fallback when a block cannot be allocated (9f84f39f5515). */
+        /** v5.11..v6.1: own PMD loop, base-page fallback (same source) when a block cannot be allocated (9f84f39f5515). */
         PMD_LOOP_FALLBACK,
-        /** generic vmemmap_populate_hugepages; vmemmap_check_pmd always 1 (no fallback with altmap). */
-        HUGEPAGES,
-        /** 2025 fix d4234d131b0a: base pages for sub-section ranges, hugepages for full sections, check_pmd = pmd_sect. */
-        HUGEPAGES_SUBSECTION_BASEPAGES
+        /** v6.2+ (2045a3b8911b): generic vmemmap_populate_hugepages with vmemmap_set_pmd/vmemmap_check_pmd. */
+        HUGEPAGES
     }
 
     /** @kernel arch/arm64/mm/mmu.c: vmemmap_populate */
@@ -98,9 +96,54 @@ public enum KernelProfile {
         return switch (this) {
             case V5_8 -> Arm64Vmemmap4K.PMD_LOOP_RAM;
             case V5_9 -> Arm64Vmemmap4K.PMD_LOOP;
-            case V6_1 -> Arm64Vmemmap4K.HUGEPAGES;
-            case V6_12, MAINLINE -> Arm64Vmemmap4K.HUGEPAGES_SUBSECTION_BASEPAGES;
+            case V6_1 -> Arm64Vmemmap4K.PMD_LOOP_FALLBACK;
+            case V6_12, MAINLINE -> Arm64Vmemmap4K.HUGEPAGES;
         };
+    }
+
+    /**
+     * d4234d131b0a "arm64: mm: Populate vmemmap at the page level if not section aligned": a request
+     * smaller than one section's memmap is populated with base pages. Mainline v6.14; backported to
+     * 6.12.20 and 6.1.132 (Debian 12 has it from 6.1.133-1), not to 5.x.
+     *
+     * @kernel arch/arm64/mm/mmu.c: vmemmap_populate
+     */
+    public boolean arm64SubsectionBasepages() {
+        return atLeast(601);
+    }
+
+    /**
+     * arm64 vmemmap_check_pmd: 1 for any present PMD up to 6.12 (hazard H4: a PMD that holds a PTE
+     * table counts as populated); mainline returns whether the entry is a leaf (block).
+     *
+     * @kernel arch/arm64/mm/mmu.c: vmemmap_check_pmd
+     */
+    public boolean arm64CheckPmdIsLeaf() {
+        return this == MAINLINE;
+    }
+
+    /** PROT_SECT_NORMAL includes PTE_WRITE (DBM) in 6.12 and later. @kernel arch/arm64/include/asm/pgtable-prot.h */
+    public boolean sectNormalHasWrite() {
+        return atLeast(612);
+    }
+
+    /**
+     * Debian's 6.12 config enables KFENCE without early init (sample interval 0), which makes
+     * can_set_direct_map() true: the linear map of hot-added memory is page-granular even with
+     * rodata=on. Other profiles model a kernel without KFENCE.
+     *
+     * @kernel arch/arm64/mm/mmu.c: arm64_kfence_can_set_direct_map
+     */
+    public boolean kfenceForcesPteLinearMap() {
+        return this == V6_12;
+    }
+
+    /**
+     * sizeof(struct mem_section): 32 bytes with CONFIG_PAGE_EXTENSION (Debian's generic arm64
+     * kernels, profiles 6.1 and 6.12), 16 without (the other profiles). Sets SECTIONS_PER_ROOT.
+     */
+    public int memSectionSize() {
+        return this == V6_1 || this == V6_12 ? 32 : 16;
     }
 
     /**
@@ -117,9 +160,9 @@ public enum KernelProfile {
         return atLeast(511);
     }
 
-    /** Mainline: WARN_ONCE when vmemmap_populate is asked for more than one section's memmap. */
+    /** WARN_ONCE when vmemmap_populate is asked for more than one section's memmap (with d4234d131b0a). */
     public boolean vmemmapMoreThanSectionWarn() {
-        return this == MAINLINE || this == V6_12;
+        return arm64SubsectionBasepages();
     }
 
     /** Range check of hot-added memory against the linear map. */

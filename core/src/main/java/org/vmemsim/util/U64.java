@@ -134,7 +134,7 @@ public final class U64 {
 
     /** {@code order_base_2}: ceil(log2(x)) for x >= 1. */
     public static int orderBase2(long x) {
-        return x <= 1 ? 0 : 64 - Long.numberOfLeadingZeros(x - 1);
+        return Long.compareUnsigned(x, 1) <= 0 ? 0 : 64 - Long.numberOfLeadingZeros(x - 1);
     }
 
     /** {@code get_order(size)} for a page size of {@code 1 << pageShift}. */

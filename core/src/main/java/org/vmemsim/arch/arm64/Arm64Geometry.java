@@ -23,7 +23,7 @@ public final class Arm64Geometry {
         };
     }
 
-    /** The default VA size per granule (E5.8 Kconfig defaults: 39 for 4K, 47 for 16K, 42 for 64K). */
+    /** The VA size used when none is given: 48 for 4K and 64K, 47 for 16K (what distributions build). */
     public static int defaultVaBits(Granule g) {
         return switch (g) {
             case G4K -> 48;
@@ -87,9 +87,10 @@ public final class Arm64Geometry {
         int vaBitsMin = vaBits > 48 ? 48 : vaBits;
         long pageEndMin = -(1L << (vaBitsMin - 1)); // _PAGE_END(VA_BITS_MIN)
         long pageEnd = switch (p.vmemmapLayout()) {
-            // E5.4..5.10 and 5.11..6.8: PAGE_END = _PAGE_END(vabits_actual); we assume 52-bit capable HW.
-            case E5_4, V5_11 -> -(1L << (vaBits - 1));
-            case V6_9 -> pageEndMin;
+            // up to 5.10: PAGE_END = _PAGE_END(vabits_actual), 52-bit capable hardware assumed;
+            // from 5.11: _PAGE_END(VA_BITS_MIN).
+            case E5_4 -> -(1L << (vaBits - 1));
+            case V5_11, V6_9 -> pageEndMin;
         };
         long vmemmapSize;
         long vmemmapStart;

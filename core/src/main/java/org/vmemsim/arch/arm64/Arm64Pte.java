@@ -41,16 +41,18 @@ public final class Arm64Pte implements PteFormat {
     private final int pageShift;
     private final boolean pa52In15to12;
     private final long mtNormal;
+    private final boolean sectWrite;
 
     /**
      * @param pageShift PAGE_SHIFT of the granule
      * @param maxPhysmemBits 48 or 52
-     * @param profile selects the MAIR index of MT_NORMAL (4 before v5.11, 0 after)
+     * @param profile selects the MAIR index of MT_NORMAL (4 up to v5.9, 0 from v5.10)
      */
     public Arm64Pte(int pageShift, int maxPhysmemBits, KernelProfile profile) {
         this.pageShift = pageShift;
         this.pa52In15to12 = pageShift == 16 && maxPhysmemBits == 52;
-        this.mtNormal = profile.ordinal100 >= 511 ? 0 : 4;
+        this.mtNormal = profile.ordinal100 >= 510 ? 0 : 4;
+        this.sectWrite = profile.sectNormalHasWrite();
     }
 
     public long mtNormal() {
@@ -107,10 +109,11 @@ public final class Arm64Pte implements PteFormat {
         return encodeOa(pa) | PMD_TYPE_TABLE;
     }
 
-    /** PROT_SECT_NORMAL: PMD_TYPE_SECT | AF | SHARED | PXN | UXN | AttrIndx(MT_NORMAL). */
+    /** PROT_SECT_NORMAL: PMD_TYPE_SECT | AF | SHARED | PXN | UXN | AttrIndx(MT_NORMAL) (| WRITE from 6.12). */
     @Override
     public long mkSectNormal(long pa) {
-        return encodeOa(pa) | PMD_TYPE_SECT | PTE_AF | PTE_SHARED | PTE_PXN | PTE_UXN | attrIndx(mtNormal);
+        return encodeOa(pa) | PMD_TYPE_SECT | PTE_AF | PTE_SHARED | PTE_PXN | PTE_UXN | attrIndx(mtNormal)
+                | (sectWrite ? PTE_WRITE : 0);
     }
 
     /** PAGE_KERNEL = PROT_NORMAL: page | AF | SHARED | PXN | UXN | WRITE(DBM) | DIRTY | AttrIndx(MT_NORMAL). */

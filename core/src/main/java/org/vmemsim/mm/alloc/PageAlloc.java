@@ -1,0 +1,332 @@
+package org.vmemsim.mm.alloc;
+
+import it.unimi.dsi.fastutil.longs.Long2ObjectOpenHashMap;
+import it.unimi.dsi.fastutil.longs.LongArrayList;
+import it.unimi.dsi.fastutil.longs.LongBidirectionalIterator;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.TreeMap;
+import org.vmemsim.util.Dmesg;
+import org.vmemsim.util.Errno;
+
+/**
+ * The buddy allocator ({@code mm/page_alloc.c}): per node and zone, free lists per order from 0 to
+ * MAX_PAGE_ORDER, splitting on allocation and merging buddies on free. Every page handed out is
+ * recorded with its order, node, zone and allocation site, so "RAM used" by any purpose is read off
+ * this state.
+ */
+public final class PageAlloc {
+    /** One live allocation: {@code 2^order} pages from {@code pfn}. */
+    public record Allocation(long pfn, int order, int nid, ZoneType zone, String site) {
+        public long nrPages() {
+            return 1L << order;
+        }
+    }
+
+    private final int maxOrder;
+    private final FaultInjector faults;
+    private final Dmesg log;
+    private final TreeMap<Integer, Zone[]> nodes = new TreeMap<>();
+    private final Long2ObjectOpenHashMap<Allocation> allocated = new Long2ObjectOpenHashMap<>();
+
+    public PageAlloc(int maxOrder, FaultInjector faults, Dmesg log) {
+        this.maxOrder = maxOrder;
+        this.faults = faults;
+        this.log = log;
+    }
+
+    public int maxOrder() {
+        return maxOrder;
+    }
+
+    /** The zone of {@code type} on node {@code nid}, created on first use. */
+    public Zone zone(int nid, ZoneType type) {
+        Zone[] zs = nodes.computeIfAbsent(nid, n -> {
+            Zone[] a = new Zone[ZoneType.values().length];
+            for (ZoneType t : ZoneType.values()) {
+                a[t.ordinal()] = new Zone(n, t, maxOrder);
+            }
+            return a;
+        });
+        return zs[type.ordinal()];
+    }
+
+    public List<Integer> nodeIds() {
+        return new ArrayList<>(nodes.keySet());
+    }
+
+    public List<Zone> zones() {
+        List<Zone> out = new ArrayList<>();
+        for (Zone[] zs : nodes.values()) {
+            out.addAll(Arrays.asList(zs));
+        }
+        return out;
+    }
+
+    /**
+     * Allocates {@code 2^order} pages for a kernel (GFP_KERNEL) request: the NORMAL zone of the
+     * preferred node, then the NORMAL zones of the other nodes in ascending node order. Returns the
+     * first pfn, or -1 when no zone can satisfy it (or the fault injector fails the site).
+     *
+     * @kernel mm/page_alloc.c: __alloc_pages (via alloc_pages_node)
+     */
+    public long allocPagesNode(int nid, int order, String site) {
+        if (faults.shouldFail(site)) {
+            return -1;
+        }
+        if (order > maxOrder) {
+            return -1;
+        }
+        long pfn = -1;
+        if (nodes.containsKey(nid)) {
+            pfn = rmqueueSmallest(zone(nid, ZoneType.NORMAL), order);
+        }
+        if (pfn == -1) {
+            for (int other : nodes.keySet()) {
+                if (other != nid) {
+                    pfn = rmqueueSmallest(zone(other, ZoneType.NORMAL), order);
+                    if (pfn != -1) {
+                        nid = other;
+                        break;
+                    }
+                }
+            }
+        }
+        if (pfn == -1) {
+            return -1;
+        }
+        allocated.put(pfn, new Allocation(pfn, order, nid, ZoneType.NORMAL, site));
+        return pfn;
+    }
+
+    /** Takes the lowest block of the smallest sufficient order and splits it down ({@code expand}). */
+    private long rmqueueSmallest(Zone z, int order) {
+        for (int o = order; o <= maxOrder; o++) {
+            if (z.freeArea[o].isEmpty()) {
+                continue;
+            }
+            long pfn = z.freeArea[o].firstLong();
+            z.freeArea[o].remove(pfn);
+            for (int cur = o; cur > order; cur--) {
+                long upper = pfn + (1L << (cur - 1));
+                z.freeArea[cur - 1].add(upper);
+            }
+            z.nrFree -= 1L << order;
+            return pfn;
+        }
+        return -1;
+    }
+
+    /**
+     * Frees an allocation made by {@link #allocPagesNode}. Freeing a pfn that was never allocated
+     * from the buddy allocator (a boot page from memblock) is done with {@link #freeReservedToBuddy}.
+     *
+     * @kernel mm/page_alloc.c: free_pages
+     */
+    public void freePages(long pfn, int order) {
+        Allocation a = allocated.get(pfn);
+        if (a == null || a.order() != order) {
+            throw new IllegalStateException(String.format("free_pages(pfn 0x%x, order %d): no such allocation%s", pfn,
+                    order, a == null ? "" : " (allocated with order " + a.order() + ")"));
+        }
+        allocated.remove(pfn);
+        freeOneBlock(zone(a.nid(), a.zone()), pfn, order);
+    }
+
+    /** Puts a block on the free lists, merging with free buddies ({@code __free_one_page}). */
+    private void freeOneBlock(Zone z, long pfn, int order) {
+        z.nrFree += 1L << order;
+        while (order < maxOrder) {
+            long buddy = pfn ^ (1L << order);
+            if (!z.freeArea[order].remove(buddy)) {
+                break;
+            }
+            pfn = Math.min(pfn, buddy);
+            order++;
+        }
+        z.freeArea[order].add(pfn);
+    }
+
+    /**
+     * Hands a pfn range to the buddy allocator for the first time, in the largest naturally aligned
+     * blocks, and counts it as managed: {@code memblock_free_all} at boot and {@code online_pages}
+     * for hot-added RAM.
+     *
+     * @kernel mm/page_alloc.c: __free_pages_core
+     */
+    public void freePagesCore(int nid, ZoneType type, long startPfn, long nrPages) {
+        Zone z = zone(nid, type);
+        z.span(startPfn, startPfn + nrPages);
+        z.managed += nrPages;
+        long pfn = startPfn;
+        long end = startPfn + nrPages;
+        while (pfn < end) {
+            int order = pfn == 0 ? maxOrder : Math.min(maxOrder, Long.numberOfTrailingZeros(pfn));
+            while (pfn + (1L << order) > end) {
+                order--;
+            }
+            freeOneBlock(z, pfn, order);
+            pfn += 1L << order;
+        }
+    }
+
+    /**
+     * Gives a page that was reserved at boot (memblock) back to the buddy allocator without
+     * adjusting managed pages, as {@code free_pages} does for a PageReserved page.
+     */
+    public void freeReservedToBuddy(int nid, long pfn, int order) {
+        Zone z = zone(nid, ZoneType.NORMAL);
+        freeOneBlock(z, pfn, order);
+    }
+
+    /** Extends a zone's span without freeing pages (ZONE_DEVICE, self-hosted vmemmap pages). */
+    public void spanZone(int nid, ZoneType type, long startPfn, long nrPages) {
+        zone(nid, type).span(startPfn, startPfn + nrPages);
+    }
+
+    /**
+     * Takes every page of {@code [startPfn, startPfn + nrPages)} off the free lists of the zone, for
+     * offlining; returns {@code -EBUSY} and changes nothing when any page is not free.
+     *
+     * @kernel mm/page_alloc.c: __offline_isolated_pages
+     */
+    public int takeOffFreeLists(int nid, ZoneType type, long startPfn, long nrPages) {
+        Zone z = zone(nid, type);
+        long end = startPfn + nrPages;
+        long freeInRange = 0;
+        List<long[]> blocks = new ArrayList<>();
+        for (int o = 0; o <= maxOrder; o++) {
+            LongBidirectionalIterator it = z.freeArea[o].iterator(startPfn - 1);
+            while (it.hasNext()) {
+                long b = it.nextLong();
+                if (b >= end) {
+                    break;
+                }
+                if (b < startPfn) {
+                    continue;
+                }
+                if (b + (1L << o) > end) {
+                    return log.fail(Errno.EBUSY, "offline_pages",
+                            String.format("free block pfn 0x%x order %d straddles the end 0x%x", b, o, end));
+                }
+                freeInRange += 1L << o;
+                blocks.add(new long[] {b, o});
+            }
+            // a block starting below the range but reaching into it
+            if (startPfn > 0) {
+                long aligned = startPfn & -(1L << o);
+                if (aligned < startPfn && z.freeArea[o].contains(aligned)) {
+                    return log.fail(Errno.EBUSY, "offline_pages",
+                            String.format("free block pfn 0x%x order %d straddles the start 0x%x", aligned, o, startPfn));
+                }
+            }
+        }
+        if (freeInRange != nrPages) {
+            return log.fail(Errno.EBUSY, "offline_pages", String.format(
+                    "%d of %d pages in pfn range [0x%x, 0x%x) are in use (unmovable)", nrPages - freeInRange, nrPages,
+                    startPfn, end));
+        }
+        for (long[] b : blocks) {
+            z.freeArea[(int) b[1]].remove(b[0]);
+        }
+        z.nrFree -= nrPages;
+        z.managed -= nrPages;
+        return 0;
+    }
+
+    /** True when {@code pfn} lies in a free block of any zone. */
+    public boolean isFree(long pfn) {
+        for (Zone[] zs : nodes.values()) {
+            for (Zone z : zs) {
+                for (int o = 0; o <= maxOrder; o++) {
+                    if (z.freeArea[o].contains(pfn & -(1L << o))) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    /** The live allocation starting at {@code pfn}, or null. */
+    public Allocation allocation(long pfn) {
+        return allocated.get(pfn);
+    }
+
+    /** All live allocations sorted by pfn. */
+    public List<Allocation> allocations() {
+        LongArrayList keys = new LongArrayList(allocated.keySet());
+        long[] k = keys.toLongArray();
+        Arrays.sort(k);
+        List<Allocation> out = new ArrayList<>(k.length);
+        for (long p : k) {
+            out.add(allocated.get(p));
+        }
+        return out;
+    }
+
+    public int liveAllocations() {
+        return allocated.size();
+    }
+
+    public long nrFreePages() {
+        long n = 0;
+        for (Zone[] zs : nodes.values()) {
+            for (Zone z : zs) {
+                n += z.nrFree;
+            }
+        }
+        return n;
+    }
+
+    /** totalram_pages: pages managed by the buddy allocator. */
+    public long totalramPages() {
+        long n = 0;
+        for (Zone[] zs : nodes.values()) {
+            for (Zone z : zs) {
+                n += z.managed;
+            }
+        }
+        return n;
+    }
+
+    public long presentPages() {
+        long n = 0;
+        for (Zone[] zs : nodes.values()) {
+            for (Zone z : zs) {
+                n += z.present;
+            }
+        }
+        return n;
+    }
+
+    public PageAlloc copy(FaultInjector f, Dmesg d) {
+        PageAlloc c = new PageAlloc(maxOrder, f, d);
+        for (var e : nodes.entrySet()) {
+            Zone[] zs = new Zone[e.getValue().length];
+            for (int i = 0; i < zs.length; i++) {
+                zs[i] = e.getValue()[i].copy();
+            }
+            c.nodes.put(e.getKey(), zs);
+        }
+        c.allocated.putAll(allocated);
+        return c;
+    }
+
+    public boolean sameState(PageAlloc o) {
+        if (!nodes.keySet().equals(o.nodes.keySet()) || !allocated.equals(o.allocated)) {
+            return false;
+        }
+        for (var e : nodes.entrySet()) {
+            Zone[] a = e.getValue();
+            Zone[] b = o.nodes.get(e.getKey());
+            for (int i = 0; i < a.length; i++) {
+                if (!a[i].sameState(b[i])) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,74 @@
+package org.vmemsim.mm.pgtable;
+
+import org.vmemsim.arch.Geometry;
+import org.vmemsim.arch.PteFormat;
+import org.vmemsim.mm.alloc.FaultInjector;
+import org.vmemsim.mm.alloc.Memblock;
+import org.vmemsim.mm.alloc.PageAlloc;
+import org.vmemsim.mm.alloc.Slab;
+import org.vmemsim.mm.phys.FrameStore;
+import org.vmemsim.mm.phys.PhysMap;
+import org.vmemsim.util.Dmesg;
+
+/**
+ * The lower layers of one simulated machine, handed to the layers above: geometry, the kernel
+ * log, the fault injector, physical memory and its contents, memblock, the buddy allocator, slab
+ * and the kernel page tables, plus the boot-time constants {@code memstart_addr} and whether the
+ * slab allocator is up (boot allocations go to memblock before that).
+ */
+public final class MmCore {
+    public final Geometry g;
+    public final PteFormat fmt;
+    public final Dmesg log;
+    public final FaultInjector faults;
+    public final PhysMap phys;
+    public FrameStore frames;
+    public Memblock memblock;
+    public PageAlloc buddy;
+    public Slab slab;
+    public KernelPgtable pgtable;
+    /** memstart_addr (PHYS_OFFSET). */
+    public long memstartAddr;
+    /** slab_is_available(): false during early boot. */
+    public boolean slabAvailable;
+
+    public MmCore(Geometry g, PteFormat fmt, Dmesg log, FaultInjector faults, PhysMap phys) {
+        this.g = g;
+        this.fmt = fmt;
+        this.log = log;
+        this.faults = faults;
+        this.phys = phys;
+        this.frames = new FrameStore();
+        this.memblock = new Memblock(faults);
+        this.buddy = new PageAlloc(g.maxPageOrder, faults, log);
+        this.slab = new Slab(faults);
+    }
+
+    /** __phys_to_virt: the linear-map address of {@code pa}. */
+    public long physToVirt(long pa) {
+        return (pa - memstartAddr) | g.pageOffset;
+    }
+
+    /** __lm_to_phys: the physical address behind a linear-map address. */
+    public long virtToPhys(long va) {
+        return (va & ~g.pageOffset) + memstartAddr;
+    }
+
+    /** Address of the struct page of {@code pfn} in the vmemmap. */
+    public long pfnToPage(long pfn) {
+        return g.vmemmapStart + (pfn - (memstartAddr >>> g.pageShift)) * Geometry.STRUCT_PAGE_SIZE;
+    }
+
+    /** The pfn whose struct page lives at vmemmap address {@code va}. */
+    public long pageToPfn(long va) {
+        return Long.divideUnsigned(va - g.vmemmapStart, Geometry.STRUCT_PAGE_SIZE) + (memstartAddr >>> g.pageShift);
+    }
+
+    public boolean inVmemmap(long va) {
+        return Long.compareUnsigned(va, g.vmemmapStart) >= 0 && Long.compareUnsigned(va, g.vmemmapEnd) < 0;
+    }
+
+    public boolean inLinearMap(long va) {
+        return Long.compareUnsigned(va, g.pageOffset) >= 0 && Long.compareUnsigned(va, g.pageEnd) < 0;
+    }
+}

@@ -1,0 +1,296 @@
+package org.vmemsim.mm.vmemmap;
+
+import org.vmemsim.arch.Geometry;
+import org.vmemsim.mm.pgtable.KernelPgtable;
+import org.vmemsim.mm.pgtable.MmCore;
+import org.vmemsim.mm.phys.PgTable;
+import org.vmemsim.util.Errno;
+import org.vmemsim.util.U64;
+
+/**
+ * The generic sparse-vmemmap code ({@code mm/sparse-vmemmap.c}): block allocation for the memmap
+ * (from the buddy allocator, from memblock during boot, or from a {@link VmemAltmap}), population of
+ * the page tables that map it, base-page and PMD-block population, and
+ * {@code __populate_section_memmap}.
+ *
+ * <p>Blocks are returned as pfns (-1 for the kernel's NULL). Page-table pages always come from
+ * system RAM ({@link #vmemmapAllocBlockZero}); the altmap is only ever used for leaf memmap
+ * backing.
+ */
+public final class SparseVmemmap {
+    private final MmCore mm;
+    private final Geometry g;
+    private ArchVmemmap arch;
+    /** The boot memmap buffer while sparse_init runs, else inactive. */
+    public final SparseBuffer sparseBuffer;
+
+    public SparseVmemmap(MmCore mm) {
+        this.mm = mm;
+        this.g = mm.g;
+        this.sparseBuffer = new SparseBuffer(mm);
+    }
+
+    public void setArch(ArchVmemmap arch) {
+        this.arch = arch;
+    }
+
+    public ArchVmemmap arch() {
+        return arch;
+    }
+
+    /**
+     * Allocates {@code size} bytes of memmap or table backing from system RAM on {@code node}: the
+     * buddy allocator once the slab allocator is up, memblock (aligned to the size) before that.
+     * Returns the first pfn or -1. Not zeroed.
+     *
+     * @kernel mm/sparse-vmemmap.c: vmemmap_alloc_block
+     */
+    public long vmemmapAllocBlock(long size, int node, String site) {
+        if (mm.slabAvailable) {
+            int order = U64.getOrder(size, g.pageShift);
+            long pfn = mm.buddy.allocPagesNode(node, order, site);
+            if (pfn == -1) {
+                mm.log.warnOnce("vmemmap_alloc_block", "order" + order, "vmemmap alloc failure: order:" + order);
+            }
+            return pfn;
+        }
+        long pa = mm.memblock.memblockAllocTryNid(size, size, node, site);
+        return pa == -1 ? -1 : pa >>> g.pageShift;
+    }
+
+    /**
+     * A zeroed page-table page: always system RAM, never an altmap (invariant I2). Zeroing happens
+     * when the caller installs the table.
+     *
+     * @kernel mm/sparse-vmemmap.c: vmemmap_alloc_block_zero
+     */
+    public long vmemmapAllocBlockZero(long size, int node, String site) {
+        return vmemmapAllocBlock(size, node, site);
+    }
+
+    /**
+     * Memmap backing: from the altmap when one is given, with no fallback to RAM (E5.9+); else from
+     * the boot buffer during boot, else from RAM. In profile 5.8 the function had no altmap argument;
+     * arm64 callers then pass null.
+     *
+     * @kernel mm/sparse-vmemmap.c: vmemmap_alloc_block_buf
+     */
+    public long vmemmapAllocBlockBuf(long size, int node, VmemAltmap altmap) {
+        if (altmap != null) {
+            return altmapAllocBlockBuf(size, altmap);
+        }
+        if (sparseBuffer.active()) {
+            long pa = sparseBuffer.sparseBufferAlloc(size);
+            if (pa != -1) {
+                return pa >>> g.pageShift;
+            }
+        }
+        return vmemmapAllocBlock(size, node, "vmemmap_alloc_block_buf");
+    }
+
+    /**
+     * Bump-allocates {@code size} bytes from the altmap, naturally aligned to the lowest set bit of
+     * the request in pfns; on failure returns -1 and changes nothing.
+     *
+     * @kernel mm/sparse-vmemmap.c: altmap_alloc_block_buf
+     */
+    public long altmapAllocBlockBuf(long size, VmemAltmap altmap) {
+        if ((size & (g.pageSize - 1)) != 0) {
+            mm.log.warnOnce("altmap_alloc_block_buf", "size", "size=" + size + ": allocations must be multiple of PAGE_SIZE");
+            return -1;
+        }
+        if (mm.faults.shouldFail("altmap_alloc_block_buf")) {
+            return -1;
+        }
+        long pfn = altmap.vmemAltmapNextPfn();
+        long nrPfns = size >>> g.pageShift;
+        long unit = 1L << U64.ffs0(nrPfns);
+        long nrAlign = U64.alignUp(pfn, unit) - pfn;
+        if (U64.gt(nrPfns + nrAlign, altmap.vmemAltmapNrFree())) {
+            return -1;
+        }
+        altmap.alloc += nrPfns;
+        altmap.align += nrAlign;
+        return pfn + nrAlign;
+    }
+
+    /**
+     * Makes sure every table above {@code toLevel} exists for {@code va}, allocating missing ones from
+     * RAM, and returns the pfn of the table at {@code toLevel}; -1 on allocation failure. Returns -1
+     * as well when a block descriptor above {@code toLevel} already maps {@code va} (callers check
+     * with {@link #blockAbove}). This is the chain of {@code vmemmap_pgd_populate},
+     * {@code vmemmap_p4d_populate}, {@code vmemmap_pud_populate} and {@code vmemmap_pmd_populate}
+     * over the hardware levels: each allocates the next-level table for an empty entry of its level.
+     *
+     * @kernel mm/sparse-vmemmap.c: vmemmap_pmd_populate
+     */
+    public long vmemmapTablePopulate(long va, int toLevel, int node) {
+        KernelPgtable pt = mm.pgtable;
+        long t = pt.pgdPfn;
+        for (int l = 0; l < toLevel; l++) {
+            PgTable tab = pt.table(t);
+            int idx = g.index(va, l);
+            long d = tab.get(idx);
+            if (d == 0) {
+                String site = "vmemmap_" + g.entryName(l).toLowerCase(java.util.Locale.ROOT) + "_populate";
+                long child = vmemmapAllocBlockZero(g.pageSize, node, site);
+                if (child == -1) {
+                    return -1;
+                }
+                pt.installTable(t, idx, child, l + 1);
+                t = child;
+            } else if (pt.isTable(d, l)) {
+                t = pt.nextTablePfn(d);
+            } else {
+                return -1;
+            }
+        }
+        return t;
+    }
+
+    /** True when a block at a level above {@code toLevel} maps {@code va}. */
+    public boolean blockAbove(long va, int toLevel) {
+        KernelPgtable pt = mm.pgtable;
+        long t = pt.pgdPfn;
+        for (int l = 0; l < toLevel; l++) {
+            long d = pt.table(t).get(g.index(va, l));
+            if (!pt.isTable(d, l)) {
+                return d != 0;
+            }
+            t = pt.nextTablePfn(d);
+        }
+        return false;
+    }
+
+    /**
+     * Maps the memmap page containing {@code addr} unless a PTE already does (sharing a page with a
+     * neighbour). Returns false when the backing cannot be allocated.
+     *
+     * @kernel mm/sparse-vmemmap.c: vmemmap_pte_populate
+     */
+    public boolean vmemmapPtePopulate(long pteTablePfn, long addr, int node, VmemAltmap altmap) {
+        PgTable t = mm.pgtable.table(pteTablePfn);
+        int idx = g.index(addr, g.leafLevel());
+        if (t.get(idx) == 0) {
+            long pfn = vmemmapAllocBlockBuf(g.pageSize, node, altmap);
+            if (pfn == -1) {
+                return false;
+            }
+            t.set(idx, mm.fmt.mkPageKernel(pfn << g.pageShift));
+        }
+        return true;
+    }
+
+    /**
+     * Maps {@code [start, end)} of the vmemmap with base pages, stepping a page at a time from
+     * {@code start} (which need not be page aligned). No rollback on failure: the caller's
+     * section_deactivate frees what was populated.
+     *
+     * @kernel mm/sparse-vmemmap.c: vmemmap_populate_basepages
+     */
+    public int vmemmapPopulateBasepages(long start, long end, int node, VmemAltmap altmap) {
+        for (long addr = start; U64.lt(addr, end); addr += g.pageSize) {
+            long pte = vmemmapTablePopulate(addr, g.leafLevel(), node);
+            if (pte == -1) {
+                return mm.log.fail(Errno.ENOMEM, "vmemmap_populate_basepages",
+                        String.format("no page-table page for vmemmap address 0x%016x", addr));
+            }
+            if (!vmemmapPtePopulate(pte, addr, node, altmap)) {
+                return mm.log.fail(Errno.ENOMEM, "vmemmap_populate_basepages", String.format(
+                        "no memmap page for vmemmap address 0x%016x (%s)", addr,
+                        altmap == null ? "system RAM exhausted" : "altmap " + altmap.owner + " exhausted: " + altmap));
+            }
+            vmemmapVerify(addr, node);
+        }
+        return 0;
+    }
+
+    /**
+     * Maps {@code [start, end)} with PMD blocks where it can; without an altmap a failed block
+     * falls back to base pages, with an altmap it is an error.
+     *
+     * @kernel mm/sparse-vmemmap.c: vmemmap_populate_hugepages
+     */
+    public int vmemmapPopulateHugepages(long start, long end, int node, VmemAltmap altmap) {
+        int pmdLevel = g.pmdLevel();
+        long addr = start;
+        while (U64.lt(addr, end)) {
+            long next = pmdAddrEnd(addr, end);
+            long pmdTable = vmemmapTablePopulate(addr, pmdLevel, node);
+            if (pmdTable == -1) {
+                return mm.log.fail(Errno.ENOMEM, "vmemmap_populate_hugepages",
+                        String.format("no page-table page for vmemmap address 0x%016x", addr));
+            }
+            PgTable t = mm.pgtable.table(pmdTable);
+            int idx = g.index(addr, pmdLevel);
+            long d = t.get(idx);
+            if (d == 0) {
+                long pfn = vmemmapAllocBlockBuf(g.pmdSize, node, altmap);
+                if (pfn != -1) {
+                    arch.vmemmapSetPmd(pmdTable, idx, pfn << g.pageShift, node, addr, next);
+                    addr = next;
+                    continue;
+                }
+                if (altmap != null) {
+                    return mm.log.fail(Errno.ENOMEM, "vmemmap_populate_hugepages", String.format(
+                            "altmap %s cannot back the PMD block at 0x%016x: %s", altmap.owner, addr, altmap));
+                }
+            } else if (arch.vmemmapCheckPmd(d, node, addr, next) != 0) {
+                addr = next;
+                continue;
+            }
+            if (vmemmapPopulateBasepages(addr, next, node, altmap) != 0) {
+                return Errno.ENOMEM.neg();
+            }
+            addr = next;
+        }
+        return 0;
+    }
+
+    /** pmd_addr_end: the next PMD boundary after {@code addr}, capped at {@code end}. */
+    public long pmdAddrEnd(long addr, long end) {
+        long boundary = (addr + g.pmdSize) & -g.pmdSize;
+        return U64.lt(boundary - 1, end - 1) ? boundary : end;
+    }
+
+    /**
+     * Warns when the page backing {@code addr} lives on another node than the one requested.
+     *
+     * @kernel mm/sparse-vmemmap.c: vmemmap_verify
+     */
+    public void vmemmapVerify(long addr, int node) {
+        KernelPgtable.Translation tr = mm.pgtable.translate(addr);
+        if (tr == null) {
+            return;
+        }
+        int actual = mm.memblock.nidOf(tr.pa());
+        if (actual >= 0 && actual != node) {
+            mm.log.warning("vmemmap_verify", String.format(
+                    "[%016x-%016x] potential offnode page_structs", addr, addr + g.pageSize - 1));
+        }
+    }
+
+    /**
+     * Populates the memmap of {@code [pfn, pfn + nrPages)}; both must be sub-section aligned.
+     * Returns true on success (the kernel returns the struct page pointer, NULL on failure).
+     *
+     * @kernel mm/sparse-vmemmap.c: __populate_section_memmap
+     */
+    public boolean populateSectionMemmap(long pfn, long nrPages, int nid, VmemAltmap altmap) {
+        if (!U64.isAligned(pfn, g.pagesPerSubsection) || !U64.isAligned(nrPages, g.pagesPerSubsection)) {
+            mm.log.warnOnce("__populate_section_memmap", "misaligned",
+                    String.format("misaligned pfn 0x%x nr_pages %d", pfn, nrPages));
+            return false;
+        }
+        long start = mm.pfnToPage(pfn);
+        long end = start + nrPages * Geometry.STRUCT_PAGE_SIZE;
+        return arch.vmemmapPopulate(start, end, nid, altmap) == 0;
+    }
+
+    /** @kernel mm/sparse-vmemmap.c: vmemmap_free (via depopulate_section_memmap) */
+    public void depopulateSectionMemmap(long pfn, long nrPages, VmemAltmap altmap) {
+        long start = mm.pfnToPage(pfn);
+        long end = start + nrPages * Geometry.STRUCT_PAGE_SIZE;
+        arch.vmemmapFree(start, end, altmap);
+    }
+}
