@@ -85,8 +85,9 @@ public final class Geometry {
         this.ptrsPerTable = 1 << (pageShift - 3);
         this.ptrsPerPgd = levelPtrs[0];
         this.pmdShift = pageShift + (pageShift - 3);
-        this.pudShift = pmdShift + (pageShift - 3);
         this.pgdirShift = levelShift[0];
+        // A folded PUD level (2-level tables) takes the PGD's shift, as asm-generic/pgtable-nopud.h does.
+        this.pudShift = Math.min(pmdShift + (pageShift - 3), pgdirShift);
         this.pmdSize = 1L << pmdShift;
         this.pudSize = 1L << pudShift;
         this.sectionSizeBits = sectionSizeBits;

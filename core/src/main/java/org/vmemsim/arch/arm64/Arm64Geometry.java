@@ -84,12 +84,14 @@ public final class Arm64Geometry {
         long memstartAlign = 1L << Math.max(memstartShift, sectionBits);
 
         long pageOffset = -(1L << vaBits); // _PAGE_OFFSET(VA_BITS) = 2^64 - 2^VA
-        int vaBitsMin = vaBits > 48 ? 48 : vaBits;
+        // VA_BITS_MIN: the VA size a 52-bit kernel falls back to on hardware without 52-bit VA. 48, except
+        // 16K pages with LPA2 (v6.9+), whose fallback is 47 bits.
+        int vaBitsMin = vaBits <= 48 ? vaBits : g == Granule.G16K ? 47 : 48;
         long pageEndMin = -(1L << (vaBitsMin - 1)); // _PAGE_END(VA_BITS_MIN)
         long pageEnd = switch (p.vmemmapLayout()) {
-            // up to 5.10: PAGE_END = _PAGE_END(vabits_actual), 52-bit capable hardware assumed;
-            // from 5.11: _PAGE_END(VA_BITS_MIN).
+            // v5.4..v5.10: PAGE_END = _PAGE_END(vabits_actual); we assume 52-bit capable hardware.
             case E5_4 -> -(1L << (vaBits - 1));
+            // v5.11+ ("arm64: mm: extend linear region for 52-bit VA configurations"): _PAGE_END(VA_BITS_MIN).
             case V5_11, V6_9 -> pageEndMin;
         };
         long vmemmapSize;
