@@ -6,6 +6,7 @@ import org.vmemsim.arch.arm64.Arm64Pte;
 import org.vmemsim.mm.pgtable.KernelPgtable;
 import org.vmemsim.mm.pgtable.MmCore;
 import org.vmemsim.mm.phys.PgTable;
+import org.vmemsim.mm.vmemmap.ArchMemory;
 import org.vmemsim.mm.vmemmap.HotplugHooks;
 import org.vmemsim.mm.vmemmap.MhpParams;
 import org.vmemsim.mm.vmemmap.VmemAltmap;
@@ -21,7 +22,7 @@ import org.vmemsim.util.U64;
  *
  * <p>Table descriptors carry no UXNTable/PXNTable bits here (ptdump does not print them).
  */
-public final class Arm64LinearMap {
+public final class Arm64LinearMap implements ArchMemory {
     /** Where page-table pages come from while mapping. */
     public interface PgtableAlloc {
         /** A pfn for a new table page, or -1. */
@@ -182,6 +183,7 @@ public final class Arm64LinearMap {
      *
      * @kernel arch/arm64/mm/mmu.c: arch_get_mappable_range
      */
+    @Override
     public long[] archGetMappableRange() {
         long start = mm.virtToPhys(g.pageOffset);
         long end = mm.virtToPhys(g.pageEnd - 1);
@@ -197,6 +199,7 @@ public final class Arm64LinearMap {
      *
      * @kernel arch/arm64/mm/mmu.c: arch_add_memory
      */
+    @Override
     public int archAddMemory(int nid, long start, long size, MhpParams params) {
         boolean noBlocks = forcePte();
         int ret = createPgdMapping(start, mm.physToVirt(start), size, noBlocks, noBlocks, this::pgdPgtableAlloc);
@@ -213,6 +216,7 @@ public final class Arm64LinearMap {
     }
 
     /** @kernel arch/arm64/mm/mmu.c: arch_remove_memory */
+    @Override
     public void archRemoveMemory(long start, long size, VmemAltmap altmap) {
         hooks.removePages(start >>> g.pageShift, size >>> g.pageShift, altmap);
         removePgdMapping(mm.physToVirt(start), size);
