@@ -1,0 +1,244 @@
+package org.vmemsim.kernel;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+import org.vmemsim.arch.Geometry;
+import org.vmemsim.arch.arm64.Arm64Pte;
+import org.vmemsim.arch.arm64.mm.Arm64LinearMap;
+import org.vmemsim.arch.arm64.mm.Arm64Mmu;
+import org.vmemsim.mm.alloc.FaultInjector;
+import org.vmemsim.mm.alloc.Memblock;
+import org.vmemsim.mm.alloc.ZoneType;
+import org.vmemsim.mm.hotplug.MemoryHotplug;
+import org.vmemsim.mm.memremap.DevPagemap;
+import org.vmemsim.mm.memremap.MemoryType;
+import org.vmemsim.mm.memremap.Memremap;
+import org.vmemsim.mm.pgtable.KernelPgtable;
+import org.vmemsim.mm.pgtable.MmCore;
+import org.vmemsim.mm.phys.PhysMap;
+import org.vmemsim.mm.phys.PhysRange;
+import org.vmemsim.mm.sparse.Sparse;
+import org.vmemsim.mm.vmemmap.SparseVmemmap;
+import org.vmemsim.mm.vmemmap.VmemAltmap;
+import org.vmemsim.util.Dmesg;
+import org.vmemsim.util.Errno;
+import org.vmemsim.util.KernelError;
+import org.vmemsim.util.Sz;
+import org.vmemsim.util.U64;
+
+/**
+ * One simulated machine: boots from a {@link MachineSpec} the way arm64 does
+ * ({@code setup_arch → paging_init → bootmem_init/sparse_init → mem_init}), then takes hot-plug
+ * actions through the kernel's own entry points. Every layer below is reachable read-only for views.
+ */
+public final class Kernel {
+    public final MachineSpec spec;
+    public final Geometry g;
+    public final Dmesg log = new Dmesg();
+    public final FaultInjector faults = new FaultInjector();
+    public final MmCore mm;
+    public final SparseVmemmap sparseVmemmap;
+    public final Arm64Mmu mmu;
+    public final Arm64LinearMap linearMap;
+    public final Sparse sparse;
+    public final MemoryHotplug hotplug;
+    public final Memremap memremap;
+    /** Pages reserved at boot by purpose (memblock labels), for the accounting view. */
+    private final TreeMap<String, Long> bootReserved = new TreeMap<>();
+    private long bootMemmapBytes;
+
+    private Kernel(MachineSpec spec, Geometry g) {
+        this.spec = spec;
+        this.g = g;
+        PhysMap phys = new PhysMap();
+        this.mm = new MmCore(g, new Arm64Pte(g.pageShift, g.maxPhysmemBits, g.profile), log, faults, phys);
+        this.sparseVmemmap = new SparseVmemmap(mm);
+        this.mmu = new Arm64Mmu(mm, sparseVmemmap);
+        this.sparseVmemmap.setArch(mmu);
+        this.linearMap = new Arm64LinearMap(mm, mmu, spec.rodataFull);
+        this.sparse = new Sparse(mm, sparseVmemmap);
+        this.hotplug = new MemoryHotplug(mm, sparse, linearMap);
+        this.linearMap.setHooks(hotplug);
+        this.memremap = new Memremap(mm, hotplug);
+    }
+
+    /**
+     * Boots a machine.
+     *
+     * @throws IllegalArgumentException when the description is impossible (one line naming the value)
+     */
+    public static Kernel boot(MachineSpec spec) {
+        Geometry g = spec.validate();
+        Kernel k = new Kernel(spec, g);
+        k.doBoot();
+        return k;
+    }
+
+    private void doBoot() {
+        for (RamRange r : spec.ram) {
+            mm.phys.add(new PhysRange(r.start(), r.end(), r.node(), PhysRange.Kind.RAM, "System RAM"));
+            mm.memblock.memblockAddNode(r.start(), r.size(), r.node());
+        }
+        // arm64_memblock_init: PHYS_OFFSET
+        mm.memstartAddr = U64.alignDown(mm.memblock.memblockStartOfDram(), g.memstartAlign);
+        // swapper_pg_dir lives in the kernel image; vmemsim reserves its page from memblock.
+        long pgd = mm.memblock.memblockAllocOrPanic(g.pageSize, g.pageSize, -1, "swapper_pg_dir");
+        mm.pgtable = new KernelPgtable(g, mm.fmt, mm.frames, pgd >>> g.pageShift);
+        pagingInit();
+        sparseInit();
+        memInit();
+        mm.slabAvailable = true;
+    }
+
+    /** map_mem: the linear map of all memblock memory. @kernel arch/arm64/mm/mmu.c: paging_init */
+    private void pagingInit() {
+        boolean noBlocks = linearMap.forcePte();
+        for (Memblock.Region r : mm.memblock.memory()) {
+            linearMap.createPgdMapping(r.base(), mm.physToVirt(r.base()), r.size(), noBlocks, noBlocks,
+                    linearMap::earlyPgtableAlloc);
+        }
+    }
+
+    /** Boot memmap of every present section, from a per-node memblock buffer. @kernel mm/sparse.c: sparse_init */
+    private void sparseInit() {
+        // the NR_SECTION_ROOTS pointer array (memblock at boot)
+        mm.slab.bootAlloc(sparse.nrRoots() * 8, "mem_section");
+        TreeMap<Integer, List<Long>> sectionsByNode = new TreeMap<>();
+        for (Memblock.Region r : mm.memblock.memory()) {
+            long first = g.pfnToSection(r.base() >>> g.pageShift);
+            long last = g.pfnToSection((r.end() - 1) >>> g.pageShift);
+            for (long nr = first; nr <= last; nr++) {
+                if (sparse.nrToSection(nr) == null || !sparse.nrToSection(nr).present()) {
+                    sparse.memoryPresent(r.nid(), nr);
+                    sectionsByNode.computeIfAbsent(r.nid(), n -> new ArrayList<>()).add(nr);
+                }
+            }
+        }
+        long sectionMapSize = U64.alignUp(g.memmapPerSection(), g.pmdSize);
+        for (var e : sectionsByNode.entrySet()) {
+            int nid = e.getKey();
+            sparseVmemmap.sparseBuffer.sparseBufferInit(e.getValue().size() * sectionMapSize, sectionMapSize, nid);
+            for (long nr : e.getValue()) {
+                if (!sparseVmemmap.populateSectionMemmap(g.sectionToPfn(nr), g.pagesPerSection, nid, null)) {
+                    throw new org.vmemsim.util.KernelBug("sparse_init: node[" + nid + "] memory map backing failed: "
+                            + log.lastError());
+                }
+                sparse.sparseInitOneSectionEarly(nr);
+                bootMemmapBytes += g.memmapPerSection();
+            }
+            sparseVmemmap.sparseBuffer.sparseBufferFini();
+        }
+    }
+
+    /** memblock_free_all: every page not reserved goes to its node's buddy allocator. @kernel mm/memblock.c: memblock_free_all */
+    private void memInit() {
+        for (Memblock.Region r : mm.memblock.memory()) {
+            long startPfn = r.base() >>> g.pageShift;
+            long endPfn = r.end() >>> g.pageShift;
+            mm.buddy.zone(r.nid(), ZoneType.NORMAL).adjustPresent(endPfn - startPfn);
+            mm.buddy.spanZone(r.nid(), ZoneType.NORMAL, startPfn, endPfn - startPfn);
+            long runStart = -1;
+            for (Memblock.Region res : reservedWithin(r)) {
+                long resStart = Math.max(startPfn, res.base() >>> g.pageShift);
+                long resEnd = Math.min(endPfn, U64.divRoundUp(res.end(), g.pageSize));
+                long from = runStart == -1 ? startPfn : runStart;
+                if (resStart > from) {
+                    mm.buddy.freePagesCore(r.nid(), ZoneType.NORMAL, from, resStart - from);
+                }
+                runStart = Math.max(from, resEnd);
+            }
+            long from = runStart == -1 ? startPfn : runStart;
+            if (endPfn > from) {
+                mm.buddy.freePagesCore(r.nid(), ZoneType.NORMAL, from, endPfn - from);
+            }
+        }
+        for (Memblock.Region res : mm.memblock.reserved()) {
+            bootReserved.merge(res.label(), res.size(), Long::sum);
+        }
+    }
+
+    private List<Memblock.Region> reservedWithin(Memblock.Region m) {
+        List<Memblock.Region> out = new ArrayList<>();
+        for (Memblock.Region res : mm.memblock.reserved()) {
+            if (U64.overlaps(res.base(), res.end(), m.base(), m.end())) {
+                out.add(res);
+            }
+        }
+        return out;
+    }
+
+    /** Boot memblock reservations by label (bytes). */
+    public TreeMap<String, Long> bootReserved() {
+        return new TreeMap<>(bootReserved);
+    }
+
+    public long bootMemmapBytes() {
+        return bootMemmapBytes;
+    }
+
+    // ------------------------------------------------------------------ actions
+
+    /**
+     * The altmap size "auto": enough pool for the memmap of {@code nrPages} pfns starting at a 2 MiB
+     * aligned base with {@code reserve} pfns reserved, laid out as libnvdimm does for map=dev:
+     * {@code free = PFN(ALIGN(reserve * PAGE_SIZE + 64 * nrPages, 2 MiB)) - reserve}.
+     */
+    public long autoAltmapFree(long nrPages, long reserve) {
+        long bytes = U64.alignUp(reserve * g.pageSize + nrPages * Geometry.STRUCT_PAGE_SIZE, Sz.SZ_2M);
+        return (bytes >>> g.pageShift) - reserve;
+    }
+
+    /**
+     * Hot-adds device memory as ZONE_DEVICE ({@code memremap_pages}); with {@code altmapFree >= 0} the
+     * pgmap carries an altmap {base_pfn = first pfn, reserve, free}. Returns 0 or a negative errno;
+     * on failure the model is as before (except where the kernel itself leaks, hazard H7).
+     */
+    public int memremap(String id, MemoryType type, long start, long size, long altmapReserve, long altmapFree, int nid) {
+        log.clearLastError();
+        if (size == 0 || !U64.isAligned(start, g.pageSize) || !U64.isAligned(size, g.pageSize)) {
+            return log.fail(Errno.EINVAL, "memremap_pages", String.format(
+                    "range %#x + %#x is empty or not %s-page aligned", start, size, g.granule.label()));
+        }
+        if (U64.endOverflows(start, size)) {
+            return log.fail(Errno.EINVAL, "memremap_pages", String.format("range %#x + %#x passes 2^64", start, size));
+        }
+        VmemAltmap altmap = null;
+        if (altmapFree >= 0) {
+            long base = start >>> g.pageShift;
+            altmap = new VmemAltmap(id, base, base + (size >>> g.pageShift) - 1, altmapReserve, altmapFree);
+        }
+        DevPagemap pgmap = new DevPagemap(id, type, start, size, altmap);
+        PhysRange dev = null;
+        if (mm.phys.findOverlap(start, start + size) == null) {
+            dev = new PhysRange(start, start + size, nid, PhysRange.Kind.DEVICE, id);
+            mm.phys.add(dev);
+        }
+        int ret = memremap.memremapPages(pgmap, nid);
+        if (ret != 0 && dev != null) {
+            mm.phys.remove(dev);
+        }
+        return ret;
+    }
+
+    /** Removes a ZONE_DEVICE mapping made by {@link #memremap}. */
+    public int memunmap(String id) {
+        log.clearLastError();
+        DevPagemap pg = memremap.pgmaps().get(id);
+        int ret = memremap.memunmapPages(id);
+        if (ret == 0 && pg != null) {
+            PhysRange r = mm.phys.byName(id);
+            if (r != null && r.kind() == PhysRange.Kind.DEVICE) {
+                mm.phys.remove(r);
+            }
+        }
+        return ret;
+    }
+
+    /** Turns a negative errno return into an exception carrying the kernel's message. */
+    public void check(int ret) {
+        if (ret < 0) {
+            throw new KernelError(Errno.of(ret), log.lastErrorFunction(), log.lastError());
+        }
+    }
+}
