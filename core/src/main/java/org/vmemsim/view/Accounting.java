@@ -36,12 +36,12 @@ public final class Accounting {
         TreeMap<String, Long> oth = new TreeMap<>();
         long[] n = new long[3];
         mm.pgtable.walkTables((level, pfn, windowStart) -> {
-            long windowEnd = windowStart + g.entrySpan(level - 1);
+            long windowLast = windowStart + g.entrySpan(level - 1) - 1; // inclusive: the top window ends at 2^64
             String name = g.tableName(level);
-            if (U64.overlaps(windowStart, windowEnd, g.vmemmapStart, g.vmemmapEnd)) {
+            if (U64.le(windowStart, g.vmemmapEnd - 1) && U64.le(g.vmemmapStart, windowLast)) {
                 vm.merge(name, 1L, Long::sum);
                 n[0]++;
-            } else if (U64.overlaps(windowStart, windowEnd, g.pageOffset, g.pageEnd)) {
+            } else if (U64.le(windowStart, g.pageEnd - 1) && U64.le(g.pageOffset, windowLast)) {
                 lin.merge(name, 1L, Long::sum);
                 n[1]++;
             } else {

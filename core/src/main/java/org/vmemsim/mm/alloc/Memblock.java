@@ -145,6 +145,22 @@ public final class Memblock {
         return pa;
     }
 
+    /**
+     * Allocates on node {@code nid} only; -1 when it has no room.
+     *
+     * @kernel mm/memblock.c: memblock_alloc_exact_nid_raw
+     */
+    public long memblockAllocExactNid(long size, long align, int nid, String label) {
+        if (faults.shouldFail(label)) {
+            return -1;
+        }
+        long pa = findFree(size, align, nid);
+        if (pa != -1) {
+            memblockReserve(pa, size, label);
+        }
+        return pa;
+    }
+
     /** As {@link #memblockAllocTryNid} but a failure panics, as memblock_alloc at boot does. */
     public long memblockAllocOrPanic(long size, long align, int nid, String label) {
         long pa = memblockAllocTryNid(size, align, nid, label);

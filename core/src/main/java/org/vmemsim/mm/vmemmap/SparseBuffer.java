@@ -17,10 +17,15 @@ public final class SparseBuffer {
         this.mm = mm;
     }
 
-    /** @kernel mm/sparse.c: sparse_buffer_init */
+    /**
+     * Reserves the node's buffer; when the node has no room for it (64K pages: 512 MiB per section)
+     * the buffer stays empty and every block falls back to its own memblock allocation.
+     *
+     * @kernel mm/sparse.c: sparse_buffer_init
+     */
     public void sparseBufferInit(long size, long align, int nid) {
-        buf = mm.memblock.memblockAllocOrPanic(size, align, nid, "sparse_buffer_init");
-        bufEnd = buf + size;
+        buf = mm.memblock.memblockAllocExactNid(size, align, nid, "sparse_buffer_init");
+        bufEnd = buf == -1 ? -1 : buf + size;
     }
 
     /** Returns the physical address of a block of {@code size}, or -1. @kernel mm/sparse.c: sparse_buffer_alloc */
