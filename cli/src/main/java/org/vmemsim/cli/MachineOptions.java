@@ -35,6 +35,14 @@ public final class MachineOptions {
                 "repeat for more ranges (default: one range 4G@0x40000000 on node 0)."})
     List<RamRange> ram = new ArrayList<>();
 
+    @Option(names = "--pmem", paramLabel = "SIZE@ADDR[:NODE]",
+            description = "A persistent-memory (NVDIMM/CXL pmem) region; repeat for more.")
+    List<RamRange> pmem = new ArrayList<>();
+
+    @Option(names = "--memmap-on-memory", paramLabel = "N|Y|force", defaultValue = "N",
+            description = "memory_hotplug.memmap_on_memory (default: ${DEFAULT-VALUE}).")
+    String memmapOnMemory;
+
     @Option(names = "--rodata-full", paramLabel = "true|false", arity = "1", defaultValue = "true",
             description = "rodata_full: map the linear map at page granularity (default: ${DEFAULT-VALUE}).")
     boolean rodataFull;
@@ -47,6 +55,8 @@ public final class MachineOptions {
         spec.vaBits = vaBits;
         spec.profile = kernel;
         spec.rodataFull = rodataFull;
+        spec.memmapOnMemory = memmapOnMemory;
+        spec.pmem.addAll(pmem);
         if (!ram.isEmpty()) {
             spec.ram.clear();
             spec.ram.addAll(ram);

@@ -7,6 +7,7 @@ import org.vmemsim.arch.Geometry;
 import org.vmemsim.arch.arm64.Arm64Pte;
 import org.vmemsim.arch.arm64.mm.Arm64LinearMap;
 import org.vmemsim.arch.arm64.mm.Arm64Mmu;
+import org.vmemsim.drivers.nvdimm.Nvdimm;
 import org.vmemsim.mm.alloc.FaultInjector;
 import org.vmemsim.mm.alloc.Memblock;
 import org.vmemsim.mm.alloc.ZoneType;
@@ -44,6 +45,7 @@ public final class Kernel {
     public final Sparse sparse;
     public final MemoryHotplug hotplug;
     public final Memremap memremap;
+    public final Nvdimm nvdimm;
     /** Pages reserved at boot by purpose (memblock labels), for the accounting view. */
     private final TreeMap<String, Long> bootReserved = new TreeMap<>();
     private long bootMemmapBytes;
@@ -61,6 +63,7 @@ public final class Kernel {
         this.hotplug = new MemoryHotplug(mm, sparse, linearMap);
         this.linearMap.setHooks(hotplug);
         this.memremap = new Memremap(mm, hotplug);
+        this.nvdimm = new Nvdimm(mm, memremap);
     }
 
     /**
@@ -79,6 +82,10 @@ public final class Kernel {
         for (RamRange r : spec.ram) {
             mm.phys.add(new PhysRange(r.start(), r.end(), r.node(), PhysRange.Kind.RAM, "System RAM"));
             mm.memblock.memblockAddNode(r.start(), r.size(), r.node());
+        }
+        for (RamRange d : spec.pmem) {
+            mm.phys.add(new PhysRange(d.start(), d.end(), d.node(), PhysRange.Kind.DEVICE, "region" + nvdimm.regions().size()));
+            nvdimm.addRegion(d.start(), d.size(), d.node());
         }
         // arm64_memblock_init: PHYS_OFFSET
         mm.memstartAddr = U64.alignDown(mm.memblock.memblockStartOfDram(), g.memstartAlign);

@@ -28,6 +28,8 @@ public final class MachineSpec {
     /** memory_hotplug.memmap_on_memory: "N", "Y" or "force". */
     public String memmapOnMemory = "N";
     public final List<RamRange> ram = new ArrayList<>();
+    /** Persistent-memory regions (NVDIMM / CXL pmem), one libnvdimm region each. */
+    public final List<RamRange> pmem = new ArrayList<>();
 
     /** The default machine: arm64, 4K, 48-bit VA, mainline, 4 GiB of RAM at 0x4000_0000. */
     public static MachineSpec defaults() {
@@ -81,6 +83,24 @@ public final class MachineSpec {
                 throw new IllegalArgumentException("RAM ranges " + a + " and " + b + " overlap");
             }
         }
+        for (RamRange d : pmem) {
+            if (d.size() == 0 || !U64.isAligned(d.start(), g.pageSize) || !U64.isAligned(d.size(), g.pageSize)) {
+                throw new IllegalArgumentException("pmem region " + d + " must be non-empty and " + granule.label() + "-page aligned");
+            }
+            if (U64.endOverflows(d.start(), d.size()) || U64.gt(d.end(), g.maxPhysEnd())) {
+                throw new IllegalArgumentException("pmem region " + d + " ends beyond MAX_PHYSMEM_BITS=" + g.maxPhysmemBits);
+            }
+            for (RamRange r : sorted) {
+                if (U64.overlaps(d.start(), d.end(), r.start(), r.end())) {
+                    throw new IllegalArgumentException("pmem region " + d + " overlaps RAM range " + r);
+                }
+            }
+            for (RamRange o : pmem) {
+                if (o != d && U64.overlaps(d.start(), d.end(), o.start(), o.end())) {
+                    throw new IllegalArgumentException("pmem regions " + d + " and " + o + " overlap");
+                }
+            }
+        }
         long memstart = U64.alignDown(sorted.get(0).start(), g.memstartAlign);
         long lastEnd = sorted.get(sorted.size() - 1).end();
         if (U64.gt(lastEnd - memstart, g.linearRegionSize())) {
@@ -97,6 +117,9 @@ public final class MachineSpec {
                 .append(' ').append(profile.label).append(" rodata_full=").append(rodataFull ? 1 : 0).append(" RAM");
         for (RamRange r : ram) {
             sb.append(' ').append(r);
+        }
+        for (RamRange d : pmem) {
+            sb.append(" pmem ").append(d);
         }
         return sb.toString();
     }
