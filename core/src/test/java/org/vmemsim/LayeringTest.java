@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * a layer above. Layers are listed from lowest to highest; a layer without classes yet is allowed.
  *
  * <pre>
- *   check > scenario > view > kernel > drivers > memremap > hotplug > sparse > archmm
+ *   plan > check > scenario > view > kernel > drivers > memremap > hotplug > sparse > archmm
  *         > vmemmap > pgtable > alloc > phys > archdefs > util
  * </pre>
  */
@@ -40,7 +40,8 @@ class LayeringTest {
             new Layer("kernel", "org.vmemsim.kernel.."),
             new Layer("view", "org.vmemsim.view.."),
             new Layer("scenario", "org.vmemsim.scenario.."),
-            new Layer("check", "org.vmemsim.check.."));
+            new Layer("check", "org.vmemsim.check.."),
+            new Layer("plan", "org.vmemsim.plan.."));
 
     private static JavaClasses core;
 

@@ -52,6 +52,11 @@ public final class PageAlloc {
         return zs[type.ordinal()];
     }
 
+    /** The lowest node id with memory (the CPU's node for allocations that name none), 0 if none. */
+    public int firstNode() {
+        return nodes.isEmpty() ? 0 : nodes.firstKey();
+    }
+
     public List<Integer> nodeIds() {
         return new ArrayList<>(nodes.keySet());
     }

@@ -100,6 +100,22 @@ public final class PgTable {
         dense = d;
     }
 
+    /** Clears entries {@code [from, to)}; a compact run inside the range is dropped without iterating. */
+    public void clearRange(int from, int to) {
+        if (nonNone == 0 || from >= to) {
+            return;
+        }
+        if (dense == null && from <= runFrom && to >= runTo) {
+            runFrom = runTo = 0;
+            runFirst = runStride = 0;
+            nonNone = 0;
+            return;
+        }
+        for (int i = from; i < to; i++) {
+            set(i, 0);
+        }
+    }
+
     /** Number of entries that are not none. */
     public int nonNone() {
         return nonNone;

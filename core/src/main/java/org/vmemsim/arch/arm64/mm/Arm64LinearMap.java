@@ -93,9 +93,12 @@ public final class Arm64LinearMap implements ArchMemory {
             int first = g.index(addr, level);
             int n = (int) ((end - addr) >>> g.pageShift);
             long desc = mm.fmt.mkPageKernel(phys);
-            boolean empty = true;
-            for (int i = first; i < first + n && empty; i++) {
-                empty = t.get(i) == 0;
+            boolean empty = t.allNone();
+            if (!empty) {
+                empty = true;
+                for (int i = first; i < first + n && empty; i++) {
+                    empty = t.get(i) == 0;
+                }
             }
             boolean linearOa = (phys >>> 48) == ((phys + (long) (n - 1) * g.pageSize) >>> 48);
             if (empty && noCont && linearOa) {
@@ -163,7 +166,7 @@ public final class Arm64LinearMap implements ArchMemory {
      * @kernel arch/arm64/mm/mmu.c: __pgd_pgtable_alloc
      */
     public long pgdPgtableAlloc(int level) {
-        int nid = mm.buddy.nodeIds().isEmpty() ? 0 : mm.buddy.nodeIds().get(0);
+        int nid = mm.buddy.firstNode();
         long pfn = mm.buddy.allocPagesNode(nid, 0, "__pgd_pgtable_alloc");
         if (pfn == -1 && !p.linearMapAllocFailureIsError()) {
             throw new KernelBug("__pgd_pgtable_alloc: out of memory for a linear-map page table (BUG_ON)");

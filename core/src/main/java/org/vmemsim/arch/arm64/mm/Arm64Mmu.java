@@ -154,7 +154,15 @@ public final class Arm64Mmu implements ArchVmemmap {
         KernelPgtable pt = mm.pgtable;
         PgTable t = pt.table(tablePfn);
         boolean leaf = level == g.leafLevel();
-        String fn = "unmap_hotplug_" + g.entryName(level).toLowerCase(java.util.Locale.ROOT) + "_range";
+        if (leaf && !freeMapped) {
+            // Only valid PTEs or none exist in the model, so clearing page by page without freeing
+            // anything is the same as clearing the covered index range at once.
+            int first = g.index(addr, level);
+            long pages = U64.divRoundUp(end - addr, g.pageSize);
+            int last = (int) Math.min(g.ptrs(level), first + pages);
+            t.clearRange(first, last);
+            return;
+        }
         do {
             long next = leaf ? addr + g.pageSize : addrEnd(addr, end, level);
             int idx = g.index(addr, level);
@@ -163,7 +171,7 @@ public final class Arm64Mmu implements ArchVmemmap {
                 continue;
             }
             if (!mm.fmt.present(d)) {
-                mm.log.warn(fn, String.format("entry %016x for 0x%016x is not present", d, addr));
+                mm.log.warn(unmapFn(level), String.format("entry %016x for 0x%016x is not present", d, addr));
                 continue;
             }
             if (pt.isLeaf(d, level)) {
@@ -176,11 +184,19 @@ public final class Arm64Mmu implements ArchVmemmap {
                 continue;
             }
             if (leaf || !pt.isTable(d, level)) {
-                mm.log.warn(fn, String.format("unexpected entry %016x for 0x%016x", d, addr));
+                mm.log.warn(unmapFn(level), String.format("unexpected entry %016x for 0x%016x", d, addr));
                 continue;
             }
             unmapLevel(pt.nextTablePfn(d), level + 1, addr, next, freeMapped, altmap);
         } while (U64.lt(addr = leaf ? addr + g.pageSize : addrEnd(addr, end, level), end));
+    }
+
+    private String unmapFn(int level) {
+        return "unmap_hotplug_" + g.entryName(level).toLowerCase(java.util.Locale.ROOT) + "_range";
+    }
+
+    private String freeFn(int level) {
+        return "free_empty_" + g.tableName(level).toLowerCase(java.util.Locale.ROOT) + "_table";
     }
 
     /** pXd_addr_end at {@code level}: the next boundary of that level's entries, capped at {@code end}. */
@@ -278,14 +294,16 @@ public final class Arm64Mmu implements ArchVmemmap {
         PgTable t = pt.table(tablePfn);
         long start = addr;
         boolean leaf = level == g.leafLevel();
-        String fn = "free_empty_" + g.tableName(level).toLowerCase(java.util.Locale.ROOT) + "_table";
         do {
+            if (leaf && t.allNone()) {
+                break; // no PTE left to warn about
+            }
             long next = leaf ? addr + g.pageSize : addrEnd(addr, end, level);
             int idx = g.index(addr, level);
             long d = t.get(idx);
             if (leaf) {
                 if (d != 0) {
-                    mm.log.warn(fn, String.format("PTE %016x for 0x%016x still set", d, addr));
+                    mm.log.warn(freeFn(level), String.format("PTE %016x for 0x%016x still set", d, addr));
                 }
                 continue;
             }
@@ -293,7 +311,7 @@ public final class Arm64Mmu implements ArchVmemmap {
                 continue;
             }
             if (!pt.isTable(d, level)) {
-                mm.log.warn(fn, String.format("entry %016x for 0x%016x is not a table", d, addr));
+                mm.log.warn(freeFn(level), String.format("entry %016x for 0x%016x is not a table", d, addr));
                 continue;
             }
             freeEmptyLevel(t, idx, pt.nextTablePfn(d), level + 1, addr, next, floor, ceiling);

@@ -1,0 +1,141 @@
+package org.vmemsim.plan;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.vmemsim.drivers.nvdimm.Nvdimm;
+import org.vmemsim.drivers.nvdimm.PfnMode;
+import org.vmemsim.kernel.Kernel;
+import org.vmemsim.kernel.MachineSpec;
+import org.vmemsim.kernel.RamRange;
+import org.vmemsim.mm.vmemmap.VmemAltmap;
+import org.vmemsim.util.Errno;
+import org.vmemsim.util.KernelBug;
+import org.vmemsim.util.Sz;
+import org.vmemsim.util.U64;
+import org.vmemsim.view.Accounting;
+
+/**
+ * The capacity question answered by running it: boot the machine, create each device as a pmem
+ * namespace (map=dev: memmap on the device through the driver's altmap; map=mem: memmap in RAM),
+ * and read every figure off the model as the difference against the state before that device.
+ */
+public final class Plan {
+    private Plan() {}
+
+    /** One device: size, optional start (-1: placed automatically), map, mode and alignment (0: driver default). */
+    public record Device(long size, long start, String map, String mode, long align) {}
+
+    /** A machine and its devices; {@code label} names the configuration in comparisons. */
+    public record Config(String label, MachineSpec spec, List<Device> devices) {}
+
+    /** Automatic placement: from 128 GiB (or the 1 GiB boundary above RAM), each device 1 GiB aligned. */
+    public static void place(MachineSpec spec, List<Device> devices) {
+        long next = 0x20_0000_0000L;
+        for (RamRange r : spec.ram) {
+            next = U64.max(next, U64.alignUp(r.end(), Sz.SZ_1G));
+        }
+        spec.pmem.clear();
+        for (Device d : devices) {
+            long start = d.start() >= 0 ? d.start() : next;
+            long regionSize = U64.alignUp(d.size(), Nvdimm.REGION_ALIGN);
+            spec.pmem.add(new RamRange(start, regionSize, 0));
+            next = U64.max(next, U64.alignUp(start + regionSize, Sz.SZ_1G));
+        }
+    }
+
+    /** Evaluates one configuration into a JSON-ready map. */
+    public static Map<String, Object> evaluate(Config c) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("config", c.label());
+        place(c.spec(), c.devices());
+        Kernel k = Kernel.boot(c.spec());
+        out.put("machine", c.spec().describe());
+        long page = k.g.pageSize;
+        long freeBoot = k.mm.buddy.nrFreePages();
+        out.put("ram_total_bytes", k.mm.buddy.totalramPages() * page);
+        out.put("ram_free_at_boot_bytes", freeBoot * page);
+        List<Map<String, Object>> devs = new ArrayList<>();
+        boolean allOk = true;
+        for (int i = 0; i < c.devices().size(); i++) {
+            Device d = c.devices().get(i);
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("device", i);
+            m.put("size_bytes", d.size());
+            m.put("start", U64.hex(c.spec().pmem.get(i).start()));
+            m.put("map", d.map());
+            m.put("mode", d.mode());
+            long freeBefore = k.mm.buddy.nrFreePages();
+            Accounting.Tables tb = Accounting.tables(k);
+            Accounting.Memmap mb = Accounting.memmap(k);
+            long slabBefore = k.mm.slab.bytes();
+            int rootsBefore = k.sparse.existingRoots().length;
+            Nvdimm.Namespace[] ns = new Nvdimm.Namespace[1];
+            String result;
+            try {
+                int rc = k.nvdimm.createNamespace(i, U64.alignUp(d.size(), Nvdimm.REGION_ALIGN), d.mode().equals("devdax"),
+                        d.map().equals("mem") ? PfnMode.RAM : PfnMode.PMEM, d.align(), ns);
+                result = Errno.name(rc);
+                if (rc != 0) {
+                    m.put("reason", k.log.lastErrorFunction() + ": " + k.log.lastError());
+                }
+            } catch (KernelBug bug) {
+                result = "BUG";
+                m.put("reason", "kernel BUG: " + bug.getMessage());
+                m.put("result", result);
+                devs.add(m);
+                allOk = false;
+                break; // the machine is dead
+            }
+            m.put("result", result);
+            allOk &= result.equals("ok");
+            Accounting.Tables ta = Accounting.tables(k);
+            Accounting.Memmap ma = Accounting.memmap(k);
+            if (ns[0] != null) {
+                m.put("usable_bytes", ns[0].pfn.sb.dataSize(ns[0].size));
+                m.put("data_offset_bytes", ns[0].pfn.sb.dataoff());
+                m.put("align", ns[0].pfn.align);
+                VmemAltmap a = k.memremap.pgmaps().get(ns[0].pfn.name).pgmapAltmap();
+                if (a != null) {
+                    Map<String, Object> am = Accounting.altmap(ns[0].pfn.name, a);
+                    am.put("reserve_bytes", a.reserve * page);
+                    am.put("align_waste_bytes", a.align * page);
+                    am.put("unused_pool_bytes", (a.free - a.alloc - a.align) * page);
+                    m.put("altmap", am);
+                }
+            }
+            m.put("memmap_ram_bytes", ma.ramBytes() - mb.ramBytes());
+            m.put("memmap_device_bytes", ma.deviceBytes() - mb.deviceBytes());
+            Map<String, Object> pt = new LinkedHashMap<>();
+            pt.put("vmemmap", diffLevels(ta.vmemmapByLevel(), tb.vmemmapByLevel()));
+            pt.put("linear", diffLevels(ta.linearByLevel(), tb.linearByLevel()));
+            long tables = (ta.vmemmap() - tb.vmemmap()) + (ta.linear() - tb.linear());
+            pt.put("total", tables);
+            m.put("pgtable_pages", pt);
+            m.put("pgtable_bytes", tables * page);
+            m.put("section_metadata_bytes", k.mm.slab.bytes() - slabBefore);
+            m.put("mem_section_roots_added", k.sparse.existingRoots().length - rootsBefore);
+            m.put("ram_cost_bytes", (freeBefore - k.mm.buddy.nrFreePages()) * page);
+            devs.add(m);
+        }
+        out.put("devices", devs);
+        out.put("ok", allOk);
+        out.put("ram_cost_bytes", (freeBoot - k.mm.buddy.nrFreePages()) * page);
+        out.put("ram_free_after_bytes", k.mm.buddy.nrFreePages() * page);
+        out.put("warnings", k.log.warnCount());
+        return out;
+    }
+
+    private static Map<String, Long> diffLevels(TreeMap<String, Long> after, TreeMap<String, Long> before) {
+        Map<String, Long> m = new TreeMap<>();
+        for (var e : after.entrySet()) {
+            long d = e.getValue() - before.getOrDefault(e.getKey(), 0L);
+            if (d != 0) {
+                m.put(e.getKey(), d);
+            }
+        }
+        return m;
+    }
+}
