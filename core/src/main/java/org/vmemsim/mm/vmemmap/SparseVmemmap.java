@@ -23,6 +23,10 @@ public final class SparseVmemmap {
     private ArchVmemmap arch;
     /** The boot memmap buffer while sparse_init runs, else inactive. */
     public final SparseBuffer sparseBuffer;
+    /** The function-local {@code static bool warned} of vmemmap_alloc_block: one report per boot. */
+    private boolean vmemmapAllocWarned;
+    /** pr_warn_once state of altmap_alloc_block_buf. */
+    private boolean altmapSizeWarned;
 
     public SparseVmemmap(MmCore mm) {
         this.mm = mm;
@@ -41,7 +45,8 @@ public final class SparseVmemmap {
     /**
      * Allocates {@code size} bytes of memmap or table backing from system RAM on {@code node}: the
      * buddy allocator once the slab allocator is up, memblock (aligned to the size) before that.
-     * Returns the first pfn or -1. Not zeroed.
+     * Returns the first pfn or -1. Not zeroed. The first buddy failure after boot is reported with
+     * {@code warn_alloc} (a pr_warn with a stack dump, not a WARN), later ones silently.
      *
      * @kernel mm/sparse-vmemmap.c: vmemmap_alloc_block
      */
@@ -49,8 +54,9 @@ public final class SparseVmemmap {
         if (mm.slabAvailable) {
             int order = U64.getOrder(size, g.pageShift);
             long pfn = mm.buddy.allocPagesNode(node, order, site);
-            if (pfn == -1) {
-                mm.log.warnOnce("vmemmap_alloc_block", "order" + order, "vmemmap alloc failure: order:" + order);
+            if (pfn == -1 && !vmemmapAllocWarned) {
+                mm.log.warning("vmemmap_alloc_block", "vmemmap alloc failure: order:" + order);
+                vmemmapAllocWarned = true;
             }
             return pfn;
         }
@@ -90,13 +96,17 @@ public final class SparseVmemmap {
 
     /**
      * Bump-allocates {@code size} bytes from the altmap, naturally aligned to the lowest set bit of
-     * the request in pfns; on failure returns -1 and changes nothing.
+     * the request in pfns; on failure returns -1 and changes nothing. A size that is not a page
+     * multiple is reported once with pr_warn_once (not a WARN).
      *
      * @kernel mm/sparse-vmemmap.c: altmap_alloc_block_buf
      */
     public long altmapAllocBlockBuf(long size, VmemAltmap altmap) {
         if ((size & (g.pageSize - 1)) != 0) {
-            mm.log.warnOnce("altmap_alloc_block_buf", "size", "size=" + size + ": allocations must be multiple of PAGE_SIZE");
+            if (!altmapSizeWarned) {
+                mm.log.warning("altmap_alloc_block_buf", "allocations must be multiple of PAGE_SIZE (" + size + ")");
+                altmapSizeWarned = true;
+            }
             return -1;
         }
         if (mm.faults.shouldFail("altmap_alloc_block_buf")) {
