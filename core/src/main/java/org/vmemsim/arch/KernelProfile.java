@@ -211,6 +211,16 @@ public enum KernelProfile {
         return atLeast(606) ? MemmapOnMemory.PER_BLOCK : MemmapOnMemory.SINGLE_BLOCK;
     }
 
+    /**
+     * dax/kmem passes MHP_MEMMAP_ON_MEMORY when the device's {@code memmap_on_memory} sysfs switch is
+     * set (v6.8, "dax/kmem: allow kmem to add memory with memmap_on_memory"); before, never.
+     *
+     * @kernel drivers/dax/kmem.c: dev_dax_kmem_probe
+     */
+    public boolean daxKmemMemmapOnMemory() {
+        return atLeast(608);
+    }
+
     /** ML arch_add_memory on linear-map table allocation failure returns -ENOMEM; before, BUG. */
     public boolean linearMapAllocFailureIsError() {
         return this == MAINLINE;

@@ -8,15 +8,18 @@ import org.vmemsim.arch.arm64.Arm64Pte;
 import org.vmemsim.arch.arm64.mm.Arm64LinearMap;
 import org.vmemsim.arch.arm64.mm.Arm64Mmu;
 import org.vmemsim.drivers.nvdimm.Nvdimm;
+import org.vmemsim.drivers.dax.DaxKmem;
 import org.vmemsim.mm.alloc.FaultInjector;
 import org.vmemsim.mm.alloc.Memblock;
 import org.vmemsim.mm.alloc.ZoneType;
 import org.vmemsim.mm.hotplug.MemoryHotplug;
+import org.vmemsim.mm.hotplug.RamHotplug;
 import org.vmemsim.mm.memremap.DevPagemap;
 import org.vmemsim.mm.memremap.MemoryType;
 import org.vmemsim.mm.memremap.Memremap;
 import org.vmemsim.mm.pgtable.KernelPgtable;
 import org.vmemsim.mm.pgtable.MmCore;
+import org.vmemsim.mm.phys.Iomem;
 import org.vmemsim.mm.phys.PhysMap;
 import org.vmemsim.mm.phys.PhysRange;
 import org.vmemsim.mm.sparse.Sparse;
@@ -46,6 +49,14 @@ public final class Kernel {
     public final MemoryHotplug hotplug;
     public final Memremap memremap;
     public final Nvdimm nvdimm;
+    /** The iomem resource tree (/proc/iomem). */
+    public final Iomem iomem = new Iomem();
+    /** Hot-plugged RAM: add/remove, memory blocks, online/offline, memmap_on_memory. */
+    public final RamHotplug ramHotplug;
+    /** The dax kmem driver. */
+    public final DaxKmem daxKmem;
+    /** RAM hot-plug actions (add/remove memory, online/offline blocks, dax kmem). */
+    public final HotplugActions hotplugActions;
     /** Pages reserved at boot by purpose (memblock labels), for the accounting view. */
     private final TreeMap<String, Long> bootReserved = new TreeMap<>();
     private long bootMemmapBytes;
@@ -64,6 +75,9 @@ public final class Kernel {
         this.linearMap.setHooks(hotplug);
         this.memremap = new Memremap(mm, hotplug);
         this.nvdimm = new Nvdimm(mm, memremap);
+        this.ramHotplug = new RamHotplug(mm, hotplug, sparse, iomem, spec.memmapOnMemory);
+        this.daxKmem = new DaxKmem(mm, ramHotplug, iomem);
+        this.hotplugActions = new HotplugActions(this);
     }
 
     /**
@@ -96,6 +110,40 @@ public final class Kernel {
         sparseInit();
         memInit();
         mm.slabAvailable = true;
+        requestStandardResources();
+        ramHotplug.bootInit();
+    }
+
+    /**
+     * iomem at boot: a busy "System RAM" resource per memblock memory region, and "reserved"
+     * children for the memblock reservations inside it.
+     *
+     * @kernel arch/arm64/kernel/setup.c: request_standard_resources, reserve_memblock_reserved_regions
+     */
+    private void requestStandardResources() {
+        List<Iomem.Resource> ram = new ArrayList<>();
+        for (Memblock.Region r : mm.memblock.memory()) {
+            Iomem.Resource res = new Iomem.Resource(r.base(), r.end() - 1, "System RAM",
+                    Iomem.IORESOURCE_SYSTEM_RAM | Iomem.IORESOURCE_BUSY);
+            if (iomem.requestResource(iomem.root(), res) == 0) {
+                ram.add(res);
+            }
+        }
+        for (Memblock.Region res : mm.memblock.reserved()) {
+            long start = U64.alignDown(res.base(), g.pageSize);
+            long end = U64.alignUp(res.end(), g.pageSize) - 1;
+            for (Iomem.Resource r : ram) {
+                if (U64.le(r.start, end) && U64.ge(r.end, start)) {
+                    iomem.requestResource(r, new Iomem.Resource(U64.max(start, r.start), U64.min(end, r.end), "reserved",
+                            Iomem.IORESOURCE_MEM | Iomem.IORESOURCE_BUSY));
+                }
+            }
+        }
+        // firmware-described persistent memory (ACPI NFIT / device tree pmem-region)
+        for (Nvdimm.Region r : nvdimm.regions()) {
+            iomem.requestResource(iomem.root(), new Iomem.Resource(r.start(), r.end() - 1, "Persistent Memory",
+                    Iomem.IORESOURCE_MEM));
+        }
     }
 
     /** map_mem: the linear map of all memblock memory. @kernel arch/arm64/mm/mmu.c: paging_init */

@@ -2,6 +2,7 @@ package org.vmemsim.util;
 
 /** The kernel error numbers vmemsim returns, with their Linux values. */
 public enum Errno {
+    EPERM(1),
     EINTR(4),
     ENXIO(6),
     E2BIG(7),

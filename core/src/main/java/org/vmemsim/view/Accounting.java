@@ -8,6 +8,7 @@ import java.util.TreeMap;
 import org.vmemsim.arch.Geometry;
 import org.vmemsim.kernel.Kernel;
 import org.vmemsim.mm.alloc.Memblock;
+import org.vmemsim.mm.hotplug.MemoryBlock;
 import org.vmemsim.mm.memremap.DevPagemap;
 import org.vmemsim.mm.pgtable.MmCore;
 import org.vmemsim.mm.vmemmap.VmemAltmap;
@@ -76,11 +77,21 @@ public final class Accounting {
         Geometry g = k.g;
         long[] bytes = new long[2];
         TreeMap<String, Long> byOwner = new TreeMap<>();
+        List<MemoryBlock> hosted = new ArrayList<>();
+        for (MemoryBlock mem : k.ramHotplug.blocks.blocks()) {
+            if (mem.vmemmapPages() != 0) {
+                hosted.add(mem);
+            }
+        }
         mm.pgtable.walkLeaves(g.vmemmapStart, g.vmemmapEnd, (va, count, level, desc, stride) -> {
             long span = g.entrySpan(level);
             for (long i = 0; i < count; i++) {
                 long pa = (mm.fmt.outputAddress(desc + i * stride)) & -span;
-                if (isRam(mm, pa)) {
+                String selfHosted = hosted.isEmpty() ? null : selfHostedOwner(k, hosted, pa >>> g.pageShift);
+                if (selfHosted != null) {
+                    bytes[1] += span; // memmap_on_memory: the memmap lives on the hot-added block itself
+                    byOwner.merge(selfHosted, span, Long::sum);
+                } else if (isRam(mm, pa)) {
                     bytes[0] += span;
                 } else {
                     bytes[1] += span;
@@ -92,8 +103,24 @@ public final class Accounting {
         return new Memmap(bytes[0], bytes[1], byOwner);
     }
 
+    /** "memoryN" when {@code pfn} is one of the self-hosted memmap pages of memory block N (memmap_on_memory). */
+    static String selfHostedOwner(Kernel k, List<MemoryBlock> hosted, long pfn) {
+        for (MemoryBlock mem : hosted) {
+            long start = k.ramHotplug.blocks.startPfn(mem);
+            if (mem.vmemmapPages() != 0 && U64.inRange(pfn, start, start + mem.vmemmapPages())) {
+                return "memory" + mem.id;
+            }
+        }
+        return null;
+    }
+
     public static List<Map<String, Object>> altmaps(Kernel k) {
         List<Map<String, Object>> out = new ArrayList<>();
+        for (MemoryBlock mem : k.ramHotplug.blocks.blocks()) {
+            if (mem.altmap != null) {
+                out.add(altmap("memory" + mem.id, mem.altmap));
+            }
+        }
         for (DevPagemap pg : k.memremap.pgmaps().values()) {
             VmemAltmap a = pg.pgmapAltmap();
             if (a == null) {

@@ -63,6 +63,27 @@ public final class Zone {
         spanEnd = Math.max(spanEnd, endPfn);
     }
 
+    /**
+     * Sets the span to {@code [startPfn, endPfn)} after pages left the zone; an empty range
+     * ({@code startPfn == endPfn}) makes the zone span nothing, as a zone that never had pages.
+     *
+     * @kernel mm/memory_hotplug.c: shrink_zone_span
+     */
+    public void resetSpan(long startPfn, long endPfn) {
+        if (startPfn == endPfn) {
+            spanStart = Long.MAX_VALUE;
+            spanEnd = 0;
+        } else {
+            spanStart = startPfn;
+            spanEnd = endPfn;
+        }
+    }
+
+    /** True when the zone spans no pfn (zone_is_empty). */
+    public boolean spanEmpty() {
+        return spanEnd == 0 && spanStart == Long.MAX_VALUE;
+    }
+
     public void adjustPresent(long delta) {
         present += delta;
     }

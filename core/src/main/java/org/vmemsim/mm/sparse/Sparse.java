@@ -340,7 +340,8 @@ public final class Sparse {
     public void memoryPresent(int nid, long nr) {
         sparseIndexInit(nr, nid);
         MemSection ms = nrToSection(nr);
-        ms.flags |= MemSection.SECTION_MARKED_PRESENT;
+        // boot sections start out online (memory_present sets SECTION_IS_ONLINE)
+        ms.flags |= MemSection.SECTION_MARKED_PRESENT | MemSection.SECTION_IS_ONLINE;
         ms.nid = nid;
         highestPresentSection = Math.max(highestPresentSection, nr);
     }
