@@ -1,0 +1,46 @@
+package org.vmemsim.scenario;
+
+import java.util.Map;
+import java.util.function.Supplier;
+import org.vmemsim.kernel.Kernel;
+
+/**
+ * What a step sees while it runs: the run's machine, where the step is in the file, and (for
+ * checks) the values an expectation may name.
+ */
+public final class StepContext {
+    private final Kernel kernel;
+    private final String runName;
+    private final String path;
+    private final Supplier<Map<String, Object>> values;
+
+    StepContext(Kernel kernel, String runName, String path, Supplier<Map<String, Object>> values) {
+        this.kernel = kernel;
+        this.runName = runName;
+        this.path = path;
+        this.values = values;
+    }
+
+    public Kernel kernel() {
+        return kernel;
+    }
+
+    public String runName() {
+        return runName;
+    }
+
+    /** The step's path in the file, e.g. {@code runs[0].steps[3]}. */
+    public String path() {
+        return path;
+    }
+
+    /**
+     * The values an expectation can name by dotted path: {@code result}, {@code function},
+     * {@code message}, {@code warnings}, {@code kept} (of the previous action), {@code accounting},
+     * {@code altmaps} (by id), {@code meminfo}, {@code delta} (change made by the previous action)
+     * and {@code since_boot}. See docs/scenario-format.md.
+     */
+    public Map<String, Object> values() {
+        return values.get();
+    }
+}
