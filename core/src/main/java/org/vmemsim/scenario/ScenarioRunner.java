@@ -36,7 +36,19 @@ public final class ScenarioRunner {
         }
     }
 
+    /** Called after boot and after every kernel action, e.g. to capture report frames. */
+    public interface Observer {
+        void afterStep(int runIndex, String runName, String step, String result, Kernel k);
+    }
+
     private final Set<View> views;
+    private Observer observer = (ri, name, step, result, k) -> { };
+
+    /** Sets the observer told about boot and every action step. */
+    public ScenarioRunner observe(Observer o) {
+        this.observer = o;
+        return this;
+    }
 
     public ScenarioRunner(Set<View> views) {
         this.views = views.isEmpty() ? EnumSet.noneOf(View.class) : EnumSet.copyOf(views);
@@ -69,6 +81,7 @@ public final class ScenarioRunner {
             throw new ScenarioException(s.source(), run.machineLine(), Args.join(run.path(), "machine"),
                     "the machine does not boot: " + e.getMessage());
         }
+        observer.afterStep(ri, run.name(), "boot", StepOutcome.OK, k);
         Map<String, Object> boot = Accounting.of(k);
         Map<String, Object> bootMeminfo = Meminfo.of(k);
         Map<String, Object> machine = Views.machine(k);
@@ -111,6 +124,7 @@ public final class ScenarioRunner {
                     k.faults.reset();
                 }
                 current = Accounting.of(k);
+                observer.afterStep(ri, run.name(), step.name() + " " + step.summary(), b.outcome.result(), k);
                 if (b.outcome.isOk() && addId != null) {
                     adds.put(addId, new KeptPages.Snapshot[] {beforeAdd, KeptPages.Snapshot.take(k)});
                     addPaths.put(addId, step.path());
