@@ -148,10 +148,8 @@ public final class Kernel {
 
     /** map_mem: the linear map of all memblock memory. @kernel arch/arm64/mm/mmu.c: paging_init */
     private void pagingInit() {
-        boolean noBlocks = linearMap.forcePte();
         for (Memblock.Region r : mm.memblock.memory()) {
-            linearMap.createPgdMapping(r.base(), mm.physToVirt(r.base()), r.size(), noBlocks, noBlocks,
-                    linearMap::earlyPgtableAlloc);
+            hotplug.arch().bootMapMemory(r.base(), r.size());
         }
     }
 

@@ -44,14 +44,23 @@ public final class MmCore {
         this.slab = new Slab(faults);
     }
 
-    /** __phys_to_virt: the linear-map address of {@code pa}. */
+    /**
+     * __phys_to_virt: the linear-map address of {@code pa}. arm64 ORs the offset from PHYS_OFFSET
+     * into PAGE_OFFSET; other architectures add PAGE_OFFSET to the physical address.
+     */
     public long physToVirt(long pa) {
-        return (pa - memstartAddr) | g.pageOffset;
+        if (g.arch == org.vmemsim.arch.Arch.ARM64) {
+            return (pa - memstartAddr) | g.pageOffset;
+        }
+        return pa + g.pageOffset;
     }
 
-    /** __lm_to_phys: the physical address behind a linear-map address. */
+    /** __lm_to_phys / __pa: the physical address behind a linear-map address. */
     public long virtToPhys(long va) {
-        return (va & ~g.pageOffset) + memstartAddr;
+        if (g.arch == org.vmemsim.arch.Arch.ARM64) {
+            return (va & ~g.pageOffset) + memstartAddr;
+        }
+        return va - g.pageOffset;
     }
 
     /** Address of the struct page of {@code pfn} in the vmemmap. */

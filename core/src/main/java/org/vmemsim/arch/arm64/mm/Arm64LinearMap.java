@@ -174,6 +174,13 @@ public final class Arm64LinearMap implements ArchMemory {
         return pfn;
     }
 
+    /** @kernel arch/arm64/mm/mmu.c: map_mem */
+    @Override
+    public void bootMapMemory(long start, long size) {
+        boolean noBlocks = forcePte();
+        createPgdMapping(start, mm.physToVirt(start), size, noBlocks, noBlocks, this::earlyPgtableAlloc);
+    }
+
     /** Boot: a table page from memblock (early_pgtable_alloc); failure panics. */
     public long earlyPgtableAlloc(int level) {
         long pa = mm.memblock.memblockAllocOrPanic(g.pageSize, g.pageSize, -1, "early_pgtable_alloc");
