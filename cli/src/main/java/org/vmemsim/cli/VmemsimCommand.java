@@ -16,7 +16,8 @@ import picocli.CommandLine.Model.CommandSpec;
         description = {
             "An executable model of Linux memory hotplug, the sparse vmemmap and vmem_altmap (arm64).",
         },
-        subcommands = {RunCommand.class, BootCommand.class, PlanCommand.class, NdctlCommand.class, ReportCommand.class, HelpCommand.class},
+        subcommands = {RunCommand.class, BootCommand.class, PlanCommand.class, NdctlCommand.class, ReportCommand.class,
+            FuzzCommand.class, HelpCommand.class},
         footer = {"", "Run 'vmemsim COMMAND --help' for the options of a command."})
 public final class VmemsimCommand implements Callable<Integer> {
     @Spec

@@ -183,10 +183,11 @@ public final class KernelPgtable {
             }
             if (isLeaf(d, level)) {
                 if (t.compact()) {
-                    // the rest of the run up to `last` in one call
+                    // the rest of the run of leaves up to `last` in one call; a compact table may
+                    // also hold a table descriptor right after a leaf, which ends the leaf run
                     int j = i + 1;
                     long stride = j <= last ? t.get(j) - d : 0;
-                    while (j <= last && t.get(j) != 0 && t.get(j) - t.get(j - 1) == stride) {
+                    while (j <= last && t.get(j) != 0 && isLeaf(t.get(j), level) && t.get(j) - t.get(j - 1) == stride) {
                         j++;
                     }
                     v.leafRun(va, j - i, level, d, stride);

@@ -45,6 +45,23 @@ public final class PgTable {
             return;
         }
         if (dense == null) {
+            if (v == 0 && (i == runFrom || i == runTo - 1)) {
+                // clearing either end of the run keeps the run form (a hot-remove clears in order)
+                if (i == runFrom) {
+                    runFrom++;
+                    runFirst += runStride;
+                } else {
+                    runTo--;
+                }
+                nonNone--;
+                if (nonNone == 0) {
+                    runFrom = 0;
+                    runTo = 0;
+                    runFirst = 0;
+                    runStride = 0;
+                }
+                return;
+            }
             if (nonNone == 0 && v != 0) {
                 runFrom = i;
                 runTo = i + 1;
@@ -147,6 +164,11 @@ public final class PgTable {
         }
         if (dense != null && o.dense != null) {
             return Arrays.equals(dense, o.dense);
+        }
+        if (dense == null && o.dense == null) {
+            // two runs: the same entries exactly when they cover the same indices with the same values
+            return nonNone == 0 || runFrom == o.runFrom && runTo == o.runTo && runFirst == o.runFirst
+                    && (runTo - runFrom == 1 || runStride == o.runStride);
         }
         for (int i = 0; i < entries; i++) {
             if (get(i) != o.get(i)) {

@@ -1,0 +1,208 @@
+package org.vmemsim.check;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.vmemsim.kernel.Kernel;
+import org.vmemsim.mm.memremap.MemoryType;
+import org.vmemsim.mm.sparse.MemSection;
+import org.vmemsim.mm.vmemmap.VmemAltmap;
+import org.vmemsim.util.Errno;
+import org.vmemsim.util.KernelBug;
+
+/**
+ * Systematic fault injection: run an operation once to count its allocations N, then for every
+ * i in 1..N run it again on an identical machine with the i-th allocation failing, and check what
+ * the kernel promises: the operation returns -ENOMEM, the invariants hold, and the model equals
+ * its state before the operation (architecture rule 6) — except where the real kernel itself
+ * leaks or crashes, which is reported as a kernel finding: a mem_section root kept (L1, by design),
+ * sections added before a failing section kept (H7), a BUG on a linear-map table allocation (H10).
+ *
+ * <p>A machine whose state came back identical is reused for the next i; otherwise the next
+ * attempt starts from a fresh one (the supplier boots it and replays any prefix).
+ */
+public final class FaultSweep {
+    /** The operation under test and what it touches. */
+    public interface Operation {
+        String describe();
+
+        /** Runs it; returns 0 or a negative errno (may throw {@link KernelBug}). */
+        int run(Kernel k);
+
+        long startPfn(Kernel k);
+
+        long nrPages(Kernel k);
+
+        /** A fresh copy of the altmap the operation passes to {@code __add_pages}, or null. */
+        VmemAltmap altmap(Kernel k);
+    }
+
+    public enum Verdict {
+        /** -ENOMEM and the state exactly as before. */
+        CLEAN,
+        /** -ENOMEM; the state as before except a mem_section root (L1). */
+        CLEAN_L1,
+        /** The kernel tolerated the failure (e.g. a base-page fallback) and succeeded. */
+        SURVIVED,
+        /** The real kernel misbehaves here too (H7, H10, another BUG). */
+        KERNEL_FINDING,
+        /** The model broke a promise the kernel keeps. */
+        MODEL_FAILURE
+    }
+
+    /** One attempt: the allocation that failed (1-based, with its site) and what came of it. */
+    public record Attempt(long nth, String site, int ret, Verdict verdict, String finding, String detail) {
+        @Override
+        public String toString() {
+            return String.format("#%d %s -> %s %s%s%s", nth, site, Errno.name(ret), verdict,
+                    finding == null ? "" : " " + finding, detail == null ? "" : ": " + detail);
+        }
+    }
+
+    /** All attempts of a sweep. */
+    public record Report(String operation, long allocations, List<Attempt> attempts) {
+        public Map<Verdict, Integer> counts() {
+            Map<Verdict, Integer> m = new EnumMap<>(Verdict.class);
+            for (Attempt a : attempts) {
+                m.merge(a.verdict(), 1, Integer::sum);
+            }
+            return m;
+        }
+
+        public List<Attempt> failures() {
+            return attempts.stream().filter(a -> a.verdict() == Verdict.MODEL_FAILURE).toList();
+        }
+    }
+
+    private FaultSweep() {}
+
+    /** A memremap as {@link Kernel#memremap} does it ({@code altmapFree < 0}: no altmap). */
+    public static Operation memremap(String id, MemoryType type, long start, long size, long reserve, long altmapFree) {
+        return new Operation() {
+            @Override
+            public String describe() {
+                return String.format("memremap %s [0x%x + 0x%x] %s", id, start, size,
+                        altmapFree < 0 ? "no altmap" : "altmap{reserve " + reserve + ", free " + altmapFree + "}");
+            }
+
+            @Override
+            public int run(Kernel k) {
+                return k.memremap(id, type, start, size, reserve, altmapFree, 0);
+            }
+
+            @Override
+            public long startPfn(Kernel k) {
+                return start >>> k.g.pageShift;
+            }
+
+            @Override
+            public long nrPages(Kernel k) {
+                return size >>> k.g.pageShift;
+            }
+
+            @Override
+            public VmemAltmap altmap(Kernel k) {
+                long base = start >>> k.g.pageShift;
+                return altmapFree < 0 ? null : new VmemAltmap(id, base, base + nrPages(k) - 1, reserve, altmapFree);
+            }
+        };
+    }
+
+    /** Sweeps every allocation of {@code op} on machines from {@code machine}. */
+    public static Report sweep(Supplier<Kernel> machine, Operation op) {
+        Kernel k = machine.get();
+        k.faults.reset();
+        k.faults.recordSites(true);
+        k.faults.arm();
+        int ret0 = op.run(k);
+        List<String> sites = k.faults.sites();
+        k.faults.reset();
+        k.faults.recordSites(false);
+        if (ret0 != 0) {
+            throw new IllegalArgumentException(op.describe() + " fails without injected faults: " + Errno.name(ret0)
+                    + " " + k.log.lastError());
+        }
+        List<Attempt> attempts = new ArrayList<>();
+        Kernel cur = null;
+        ModelState before = null;
+        for (int i = 1; i <= sites.size(); i++) {
+            if (cur == null) {
+                cur = machine.get();
+                before = ModelState.capture(cur);
+            }
+            Attempt a = attempt(cur, before, op, i, sites.get(i - 1));
+            attempts.add(a);
+            if (a.verdict() != Verdict.CLEAN) {
+                cur = null; // a CLEAN attempt left exactly `before`, so the machine and the capture are reused
+            }
+        }
+        return new Report(op.describe(), sites.size(), attempts);
+    }
+
+    private static Attempt attempt(Kernel k, ModelState before, Operation op, long nth, String site) {
+        k.faults.reset();
+        k.faults.failNth(nth);
+        k.faults.arm();
+        int ret;
+        try {
+            ret = op.run(k);
+        } catch (KernelBug bug) {
+            String name = String.valueOf(bug.getMessage()).contains("__pgd_pgtable_alloc") ? "H10" : "BUG";
+            return new Attempt(nth, site, 0, Verdict.KERNEL_FINDING, name, bug.getMessage());
+        } finally {
+            k.faults.reset();
+        }
+        if (ret == 0) {
+            List<Violation> v = Invariants.check(k);
+            return v.isEmpty() ? new Attempt(nth, site, 0, Verdict.SURVIVED, null, null)
+                    : new Attempt(nth, site, 0, Verdict.MODEL_FAILURE, null, "succeeded but " + v.get(0));
+        }
+        if (ret != Errno.ENOMEM.neg()) {
+            return new Attempt(nth, site, ret, Verdict.MODEL_FAILURE, null, "expected -ENOMEM: " + k.log.lastError());
+        }
+        long start = op.startPfn(k);
+        long end = start + op.nrPages(k);
+        long leakedEnd = leakedEnd(k, before, start, end);
+        VmemAltmap altmap = op.altmap(k);
+        List<Pool> leaked = new ArrayList<>();
+        if (leakedEnd > start && altmap != null) {
+            leaked.add(new Pool(altmap.owner, altmap.poolStartPfn(), altmap.poolEndPfn(), true));
+        }
+        List<Violation> v = Invariants.check(CheckContext.full(k, leaked), Invariants.all());
+        if (!v.isEmpty()) {
+            return new Attempt(nth, site, ret, Verdict.MODEL_FAILURE, null, "invariant: " + v.get(0));
+        }
+        ModelState after = ModelState.live(k);
+        if (ModelState.diff(before, after) == null) {
+            return new Attempt(nth, site, ret, Verdict.CLEAN, null, null);
+        }
+        if (leakedEnd == start) {
+            String d = ModelState.diff(before, after, true);
+            return d == null ? new Attempt(nth, site, ret, Verdict.CLEAN_L1, "L1", "mem_section root kept")
+                    : new Attempt(nth, site, ret, Verdict.MODEL_FAILURE, null, "state changed: " + d);
+        }
+        // H7: what a correct kernel would have done — __remove_pages of what was added — must
+        // bring the state back (up to L1); then the leak was exactly those sections.
+        k.hotplug.removePages(start, leakedEnd - start, altmap);
+        String d = ModelState.diff(before, ModelState.live(k), true);
+        String what = String.format("__add_pages failed after adding pfn [0x%x, 0x%x): sections %d..%d stay present",
+                start, leakedEnd, k.g.pfnToSection(start), k.g.pfnToSection(leakedEnd - 1));
+        return d == null ? new Attempt(nth, site, ret, Verdict.KERNEL_FINDING, "H7", what)
+                : new Attempt(nth, site, ret, Verdict.MODEL_FAILURE, null, what + ", and more changed: " + d);
+    }
+
+    /** End of the sub-sections of [start, end) that became active although the operation failed. */
+    private static long leakedEnd(Kernel k, ModelState before, long start, long end) {
+        long leakedEnd = start;
+        for (long pfn = start; pfn < end; pfn += k.g.pagesPerSubsection) {
+            MemSection ms = k.sparse.pfnToSection(pfn);
+            int idx = (int) ((pfn & (k.g.pagesPerSection - 1)) / k.g.pagesPerSubsection);
+            if (ms != null && ms.usage != null && ms.usage.test(idx) && !before.subsectionActive(pfn)) {
+                leakedEnd = pfn + k.g.pagesPerSubsection;
+            }
+        }
+        return Math.min(leakedEnd, end);
+    }
+}

@@ -1,0 +1,76 @@
+package org.vmemsim.check;
+
+import it.unimi.dsi.fastutil.longs.LongOpenHashSet;
+import java.util.List;
+import org.vmemsim.mm.alloc.PageAlloc;
+
+/**
+ * I1 / I2 / I6: every vmemmap leaf (PTE page or PMD block) is backed either by an altmap pool of a
+ * live pgmap ({@code [base + reserve, base + reserve + free)}, the block naturally aligned to its
+ * size), or by system RAM that the buddy allocator handed out in exactly that size, or that
+ * memblock reserved at boot. A leaf backed by a pool outside the section it describes is fine
+ * (the pool hosts the memmap of the whole device). The backing is never a page-table frame, and
+ * (full check) no two leaves share a backing frame.
+ */
+public final class VmemmapBacking implements Invariant {
+    public static final String NAME = "vmemmap-backing";
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String description() {
+        return "vmemmap leaves are backed by a live altmap pool or by RAM from the buddy/memblock (I1, I2, I6)";
+    }
+
+    private static String what(long va, long pfn, long n) {
+        return String.format("vmemmap leaf 0x%016x -> pfn 0x%x (%d page%s)", va, pfn, n, n == 1 ? "" : "s");
+    }
+
+    @Override
+    public void check(CheckContext c, List<Violation> out) {
+        CheckContext.Leaves l = c.leaves();
+        LongOpenHashSet seen = c.isFull() ? new LongOpenHashSet(l.size() * 2) : null;
+        int shift = c.g.pageShift;
+        for (int i = 0; i < l.size(); i++) {
+            long va = l.va.getLong(i);
+            long pa = l.pa.getLong(i);
+            long pfn = pa >>> shift;
+            long n = l.nrPages.getLong(i);
+            if (c.k.mm.frames.holdsTable(pfn)) {
+                out.add(new Violation(NAME, pfn, what(va, pfn, n) + " is a page-table frame"));
+            }
+            if (seen != null && !seen.add(pfn)) {
+                out.add(new Violation(NAME, pfn, what(va, pfn, n) + ": another vmemmap leaf maps the same frame"));
+            }
+            Pool pool = c.poolOf(pfn);
+            if (pool != null) {
+                if (!pool.contains(pfn + n - 1)) {
+                    out.add(new Violation(NAME, pfn, what(va, pfn, n) + " runs past the end of the altmap pool of " + pool.owner()
+                            + String.format(" [0x%x, 0x%x)", pool.startPfn(), pool.endPfn())));
+                }
+                if ((pfn & (n - 1)) != 0) {
+                    out.add(new Violation(NAME, pfn, what(va, pfn, n) + " is not aligned to its size inside the altmap pool of "
+                            + pool.owner() + " (I6)"));
+                }
+                continue;
+            }
+            if (c.k.mm.memblock.nidOf(pa) < 0) {
+                out.add(new Violation(NAME, pfn, what(va, pfn, n) + " is neither system RAM nor inside the altmap pool of a live pgmap"));
+                continue;
+            }
+            PageAlloc.Allocation a = c.k.mm.buddy.allocation(pfn);
+            if (a != null && a.nrPages() == n) {
+                continue;
+            }
+            if (a == null && c.k.mm.memblock.isReserved(pa, n << shift)) {
+                continue;
+            }
+            out.add(new Violation(NAME, pfn, what(va, pfn, n) + (a != null
+                    ? " is RAM allocated by '" + a.site() + "' with order " + a.order() + ", not as one leaf"
+                    : " is RAM that neither the buddy allocator nor memblock handed out")));
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package org.vmemsim.check;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.vmemsim.arch.Granule;
+import org.vmemsim.arch.KernelProfile;
+import org.vmemsim.kernel.MachineSpec;
+
+class FuzzerTest {
+    static Stream<Arguments> campaigns() {
+        List<Arguments> out = new ArrayList<>();
+        for (KernelProfile p : KernelProfile.values()) {
+            for (Granule g : Granule.values()) {
+                out.add(Arguments.of(p, g, 0.0));
+                out.add(Arguments.of(p, g, 0.01));
+            }
+        }
+        return out.stream();
+    }
+
+    static MachineSpec spec(KernelProfile p, Granule g) {
+        MachineSpec s = MachineSpec.defaults();
+        s.profile = p;
+        s.granule = g;
+        return s;
+    }
+
+    @ParameterizedTest(name = "{0} {1} fail-rate {2}")
+    @MethodSource("campaigns")
+    void fuzz_boundedCampaign_noInvariantViolations(KernelProfile p, Granule g, double failRate) {
+        FuzzReport r = new Fuzzer(FuzzConfig.of(spec(p, g), 11, failRate > 0 ? 100 : 200).withFailRate(failRate)).run();
+        assertThat(r.violations()).as(r.text()).isEmpty();
+        assertThat(r.opsRun).isEqualTo(r.config.ops());
+        assertThat(r.text()).contains("invariant violations: 0\n");
+    }
+
+    @Test
+    void fuzz_sameSeed_sameReport() {
+        FuzzConfig cfg = FuzzConfig.of(spec(KernelProfile.V5_9, Granule.G4K), 5, 150).withFailRate(0.02);
+        assertThat(new Fuzzer(cfg).run().text()).isEqualTo(new Fuzzer(cfg).run().text());
+    }
+
+    /** An invariant that breaks as soon as two devices are live: the shrinker must get down to two memremaps. */
+    @Test
+    void fuzz_violation_isShrunkToAMinimalScenario() {
+        Invariant atMostOne = new Invariant() {
+            @Override
+            public String name() {
+                return "at-most-one-device";
+            }
+
+            @Override
+            public String description() {
+                return "test";
+            }
+
+            @Override
+            public void check(CheckContext c, List<Violation> out) {
+                if (c.k.memremap.pgmaps().size() > 1) {
+                    out.add(new Violation(name(), -1, c.k.memremap.pgmaps().size() + " devices"));
+                }
+            }
+        };
+        List<Invariant> invs = Invariants.all();
+        invs.add(atMostOne);
+        FuzzReport r = new Fuzzer(FuzzConfig.of(MachineSpec.defaults(), 3, 500), Actions.defaults(), invs).run();
+
+        assertThat(r.violations()).hasSize(1);
+        assertThat(r.violations().get(0)).contains("[at-most-one-device]");
+        String yaml = r.reproducer();
+        assertThat(yaml).startsWith("# vmemsim fuzz reproducer: seed 3, 2 steps\n");
+        assertThat(yaml.lines().filter(l -> l.startsWith("  - memremap: {")).count()).isEqualTo(2);
+        assertThat(yaml).contains("machine:\n  arch: arm64\n  granule: 4K\n  va_bits: 48\n  kernel: mainline\n",
+                "    - {start: 0x40000000, size: 4G, node: 0}\n", "steps:\n");
+        assertThat(r.text()).contains("invariant violations: 1\n");
+    }
+}
