@@ -96,8 +96,10 @@ class ConvertersTest {
             Converters.ArchConverter conv = new Converters.ArchConverter();
             assertThat(conv.convert("arm64")).isEqualTo(Arch.ARM64);
             assertThat(conv.convert("aarch64")).isEqualTo(Arch.ARM64);
-            assertThatThrownBy(() -> conv.convert("x86_64")).isInstanceOf(TypeConversionException.class)
-                    .hasMessageContaining("x86_64");
+            assertThat(conv.convert("x86_64")).isEqualTo(Arch.X86_64);
+            assertThat(conv.convert("amd64")).isEqualTo(Arch.X86_64);
+            assertThatThrownBy(() -> conv.convert("riscv64")).isInstanceOf(TypeConversionException.class)
+                    .hasMessageContaining("riscv64");
         }
 
         @Test

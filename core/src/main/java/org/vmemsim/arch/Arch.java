@@ -4,7 +4,8 @@ import java.util.Locale;
 
 /** The architectures vmemsim models. */
 public enum Arch {
-    ARM64("arm64");
+    ARM64("arm64"),
+    X86_64("x86_64");
 
     public final String label;
 
@@ -17,11 +18,14 @@ public enum Arch {
         if (s.equals("aarch64")) {
             s = "arm64";
         }
+        if (s.equals("x86-64") || s.equals("amd64") || s.equals("x64")) {
+            s = "x86_64";
+        }
         for (Arch a : values()) {
             if (a.label.equals(s)) {
                 return a;
             }
         }
-        throw new IllegalArgumentException("unknown arch '" + text + "' (valid: arm64)");
+        throw new IllegalArgumentException("unknown arch '" + text + "' (valid: arm64, x86_64)");
     }
 }

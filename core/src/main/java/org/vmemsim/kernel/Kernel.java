@@ -3,8 +3,11 @@ package org.vmemsim.kernel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
+import org.vmemsim.arch.Arch;
 import org.vmemsim.arch.Geometry;
 import org.vmemsim.arch.arm64.Arm64Pte;
+import org.vmemsim.arch.x86.X86Pte;
+import org.vmemsim.arch.x86.mm.X86Init64;
 import org.vmemsim.arch.arm64.mm.Arm64LinearMap;
 import org.vmemsim.arch.arm64.mm.Arm64Mmu;
 import org.vmemsim.drivers.nvdimm.Nvdimm;
@@ -43,8 +46,12 @@ public final class Kernel {
     public final FaultInjector faults = new FaultInjector();
     public final MmCore mm;
     public final SparseVmemmap sparseVmemmap;
+    /** arm64's vmemmap code; null on other architectures. */
     public final Arm64Mmu mmu;
+    /** arm64's linear map; null on other architectures. */
     public final Arm64LinearMap linearMap;
+    /** x86-64's vmemmap, direct map and hot-plug code; null on other architectures. */
+    public final X86Init64 x86;
     public final Sparse sparse;
     public final MemoryHotplug hotplug;
     public final Memremap memremap;
@@ -65,14 +72,27 @@ public final class Kernel {
         this.spec = spec;
         this.g = g;
         PhysMap phys = new PhysMap();
-        this.mm = new MmCore(g, new Arm64Pte(g.pageShift, g.maxPhysmemBits, g.profile), log, faults, phys);
-        this.sparseVmemmap = new SparseVmemmap(mm);
-        this.mmu = new Arm64Mmu(mm, sparseVmemmap);
-        this.sparseVmemmap.setArch(mmu);
-        this.linearMap = new Arm64LinearMap(mm, mmu, spec.rodataFull);
-        this.sparse = new Sparse(mm, sparseVmemmap);
-        this.hotplug = new MemoryHotplug(mm, sparse, linearMap);
-        this.linearMap.setHooks(hotplug);
+        if (g.arch == Arch.X86_64) {
+            this.mm = new MmCore(g, new X86Pte(), log, faults, phys);
+            this.sparseVmemmap = new SparseVmemmap(mm);
+            this.mmu = null;
+            this.linearMap = null;
+            this.x86 = new X86Init64(mm, sparseVmemmap);
+            this.sparseVmemmap.setArch(x86);
+            this.sparse = new Sparse(mm, sparseVmemmap);
+            this.hotplug = new MemoryHotplug(mm, sparse, x86);
+            this.x86.setHooks(hotplug);
+        } else {
+            this.mm = new MmCore(g, new Arm64Pte(g.pageShift, g.maxPhysmemBits, g.profile), log, faults, phys);
+            this.sparseVmemmap = new SparseVmemmap(mm);
+            this.mmu = new Arm64Mmu(mm, sparseVmemmap);
+            this.x86 = null;
+            this.sparseVmemmap.setArch(mmu);
+            this.linearMap = new Arm64LinearMap(mm, mmu, spec.rodataFull);
+            this.sparse = new Sparse(mm, sparseVmemmap);
+            this.hotplug = new MemoryHotplug(mm, sparse, linearMap);
+            this.linearMap.setHooks(hotplug);
+        }
         this.memremap = new Memremap(mm, hotplug);
         this.nvdimm = new Nvdimm(mm, memremap);
         this.ramHotplug = new RamHotplug(mm, hotplug, sparse, iomem, spec.memmapOnMemory);
@@ -101,8 +121,8 @@ public final class Kernel {
             mm.phys.add(new PhysRange(d.start(), d.end(), d.node(), PhysRange.Kind.DEVICE, "region" + nvdimm.regions().size()));
             nvdimm.addRegion(d.start(), d.size(), d.node());
         }
-        // arm64_memblock_init: PHYS_OFFSET
-        mm.memstartAddr = U64.alignDown(mm.memblock.memblockStartOfDram(), g.memstartAlign);
+        // arm64_memblock_init: PHYS_OFFSET; x86 has none (the direct map and vmemmap start at pfn 0)
+        mm.memstartAddr = g.arch == Arch.X86_64 ? 0 : U64.alignDown(mm.memblock.memblockStartOfDram(), g.memstartAlign);
         // swapper_pg_dir lives in the kernel image; vmemsim reserves its page from memblock.
         long pgd = mm.memblock.memblockAllocOrPanic(g.pageSize, g.pageSize, -1, "swapper_pg_dir");
         mm.pgtable = new KernelPgtable(g, mm.fmt, mm.frames, pgd >>> g.pageShift);

@@ -8,6 +8,7 @@ import org.vmemsim.arch.Geometry;
 import org.vmemsim.arch.Granule;
 import org.vmemsim.arch.KernelProfile;
 import org.vmemsim.arch.arm64.Arm64Geometry;
+import org.vmemsim.arch.x86.X86Geometry;
 import org.vmemsim.util.Sz;
 import org.vmemsim.util.U64;
 
@@ -23,7 +24,7 @@ public final class MachineSpec {
     public Granule granule = Granule.G4K;
     public Integer vaBits; // null: the granule's default
     public KernelProfile profile = KernelProfile.MAINLINE;
-    /** rodata_full (CONFIG_RODATA_FULL_DEFAULT_ENABLED=y makes it true; "rodata=on" makes it false). */
+    /** arm64 rodata_full (CONFIG_RODATA_FULL_DEFAULT_ENABLED=y makes it true; "rodata=on" makes it false); ignored on x86_64. */
     public boolean rodataFull = true;
     /** memory_hotplug.memmap_on_memory: "N", "Y" or "force". */
     public String memmapOnMemory = "N";
@@ -39,7 +40,10 @@ public final class MachineSpec {
     }
 
     public int effectiveVaBits() {
-        return vaBits != null ? vaBits : Arm64Geometry.defaultVaBits(granule);
+        if (vaBits != null) {
+            return vaBits;
+        }
+        return arch == Arch.X86_64 ? X86Geometry.defaultVaBits() : Arm64Geometry.defaultVaBits(granule);
     }
 
     /**
@@ -48,7 +52,10 @@ public final class MachineSpec {
      * @throws IllegalArgumentException with one line naming the offending value and the rule
      */
     public Geometry validate() {
-        Geometry g = Arm64Geometry.of(granule, effectiveVaBits(), profile);
+        Geometry g = switch (arch) {
+            case ARM64 -> Arm64Geometry.of(granule, effectiveVaBits(), profile);
+            case X86_64 -> X86Geometry.of(granule, effectiveVaBits(), profile);
+        };
         if (!memmapOnMemory.equals("N") && !memmapOnMemory.equals("Y") && !memmapOnMemory.equals("force")) {
             throw new IllegalArgumentException("memmap_on_memory '" + memmapOnMemory + "' must be N, Y or force");
         }
@@ -101,7 +108,8 @@ public final class MachineSpec {
                 }
             }
         }
-        long memstart = U64.alignDown(sorted.get(0).start(), g.memstartAlign);
+        // x86 has no memstart_addr: the direct map starts at physical 0
+        long memstart = arch == Arch.X86_64 ? 0 : U64.alignDown(sorted.get(0).start(), g.memstartAlign);
         long lastEnd = sorted.get(sorted.size() - 1).end();
         if (U64.gt(lastEnd - memstart, g.linearRegionSize())) {
             throw new IllegalArgumentException("RAM spans " + U64.hex(memstart) + ".." + U64.hex(lastEnd)
@@ -114,7 +122,11 @@ public final class MachineSpec {
     public String describe() {
         StringBuilder sb = new StringBuilder();
         sb.append(arch.label).append(' ').append(granule.label()).append(" VA").append(effectiveVaBits())
-                .append(' ').append(profile.label).append(" rodata_full=").append(rodataFull ? 1 : 0).append(" RAM");
+                .append(' ').append(profile.label);
+        if (arch == Arch.ARM64) {
+            sb.append(" rodata_full=").append(rodataFull ? 1 : 0);
+        }
+        sb.append(" RAM");
         for (RamRange r : ram) {
             sb.append(' ').append(r);
         }
