@@ -70,12 +70,30 @@ final class StepRunner {
         }
         if (ret != 0) {
             String d = before.diff(Fingerprint.of(k));
+            if (d != null && k.g.arch == org.vmemsim.arch.Arch.X86_64 && directMapLeft(k, scope)) {
+                // x86 arch_add_memory maps the range (init_memory_mapping) and returns add_pages()'s
+                // error without unmapping it; pagemap_range does not undo it either.
+                return new Result(ret, Kind.FINDING_REBOOT, "H12", String.format("%s failed with %s: x86 arch_add_memory"
+                        + " leaves the direct map of the range (and its page tables) behind", p.step().describe(),
+                        Errno.name(ret)));
+            }
             if (d != null) {
                 return new Result(ret, Kind.VIOLATION, "rollback", p.step().describe() + " failed with " + Errno.name(ret)
                         + " (" + k.log.lastError() + ") but left the model changed: " + d);
             }
         }
         return Result.of(ret);
+    }
+
+    /** Whether the direct map still translates the first page of any range of the step's scope. */
+    private static boolean directMapLeft(org.vmemsim.kernel.Kernel k, long[] scope) {
+        for (int i = 0; i + 1 < scope.length; i += 2) {
+            long va = k.mm.physToVirt(scope[i] << k.g.pageShift);
+            if (k.mm.inLinearMap(va) && k.mm.pgtable.translate(va) != null) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Violation firstDangling(List<Violation> v) {
