@@ -16,7 +16,7 @@ import picocli.CommandLine.Model.CommandSpec;
         description = {
             "An executable model of Linux memory hotplug, the sparse vmemmap and vmem_altmap (arm64).",
         },
-        subcommands = {BootCommand.class, HelpCommand.class},
+        subcommands = {BootCommand.class, BenchCommand.class, HelpCommand.class},
         footer = {"", "Run 'vmemsim COMMAND --help' for the options of a command."})
 public final class VmemsimCommand implements Callable<Integer> {
     @Spec

@@ -94,8 +94,10 @@ public final class Arm64LinearMap implements ArchMemory {
             int n = (int) ((end - addr) >>> g.pageShift);
             long desc = mm.fmt.mkPageKernel(phys);
             boolean empty = true;
-            for (int i = first; i < first + n && empty; i++) {
-                empty = t.get(i) == 0;
+            if (!t.allNone()) { // a fresh table is empty without looking at every entry
+                for (int i = first; i < first + n && empty; i++) {
+                    empty = t.get(i) == 0;
+                }
             }
             boolean linearOa = (phys >>> 48) == ((phys + (long) (n - 1) * g.pageSize) >>> 48);
             if (empty && noCont && linearOa) {

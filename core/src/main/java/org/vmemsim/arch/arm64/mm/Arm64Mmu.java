@@ -1,6 +1,5 @@
 package org.vmemsim.arch.arm64.mm;
 
-import java.util.ArrayList;
 import java.util.List;
 import org.vmemsim.arch.Geometry;
 import org.vmemsim.arch.Granule;
@@ -33,13 +32,25 @@ public final class Arm64Mmu implements ArchVmemmap {
     private final Geometry g;
     private final KernelProfile p;
     private final SparseVmemmap sv;
-    private final List<Freed> freedLog = new ArrayList<>();
+    private final FreedLog freedLog = new FreedLog();
+    /** Kernel function names per level for WARNs, built once: unmap_hotplug_*_range, free_empty_*_table. */
+    private final String[] unmapFn;
+    private final String[] freeEmptyFn;
+    /** The "altmap:OWNER" label of the last altmap freed to (one string per altmap, not per page). */
+    private VmemAltmap lastAltmap;
+    private String lastAltmapLabel;
 
     public Arm64Mmu(MmCore mm, SparseVmemmap sv) {
         this.mm = mm;
         this.g = mm.g;
         this.p = g.profile;
         this.sv = sv;
+        this.unmapFn = new String[g.levels];
+        this.freeEmptyFn = new String[g.levels];
+        for (int l = 0; l < g.levels; l++) {
+            unmapFn[l] = "unmap_hotplug_" + g.entryName(l).toLowerCase(java.util.Locale.ROOT) + "_range";
+            freeEmptyFn[l] = "free_empty_" + g.tableName(l).toLowerCase(java.util.Locale.ROOT) + "_table";
+        }
     }
 
     // ---------------------------------------------------------------- populate
@@ -154,7 +165,7 @@ public final class Arm64Mmu implements ArchVmemmap {
         KernelPgtable pt = mm.pgtable;
         PgTable t = pt.table(tablePfn);
         boolean leaf = level == g.leafLevel();
-        String fn = "unmap_hotplug_" + g.entryName(level).toLowerCase(java.util.Locale.ROOT) + "_range";
+        String fn = unmapFn[level];
         do {
             long next = leaf ? addr + g.pageSize : addrEnd(addr, end, level);
             int idx = g.index(addr, level);
@@ -200,26 +211,30 @@ public final class Arm64Mmu implements ArchVmemmap {
         long nr = size >>> g.pageShift;
         if (altmap != null) {
             altmap.vmemAltmapFree(nr);
-            freedLog.add(new Freed(pfn, nr, "altmap:" + altmap.owner));
+            if (altmap != lastAltmap) {
+                lastAltmap = altmap;
+                lastAltmapLabel = "altmap:" + altmap.owner;
+            }
+            freedLog.add(pfn, nr, lastAltmapLabel);
             return;
         }
         int order = U64.getOrder(size, g.pageShift);
         PageAlloc.Allocation a = mm.buddy.allocation(pfn);
         if (a != null && a.order() == order) {
             mm.buddy.freePages(pfn, order);
-            freedLog.add(new Freed(pfn, nr, "buddy"));
+            freedLog.add(pfn, nr, "buddy");
             return;
         }
         long pa = pfn << g.pageShift;
         if (mm.memblock.isReserved(pa, size)) {
             mm.log.warn("free_hotplug_page_range", String.format("PageReserved page pfn 0x%x freed (boot memory)", pfn));
             mm.buddy.freeReservedToBuddy(Math.max(0, mm.memblock.nidOf(pa)), pfn, order);
-            freedLog.add(new Freed(pfn, nr, "buddy (was reserved)"));
+            freedLog.add(pfn, nr, "buddy (was reserved)");
             return;
         }
         mm.log.warn("free_hotplug_page_range", String.format(
                 "BUG: Bad page state: pfn 0x%x (%d pages) was not allocated from the buddy allocator", pfn, nr));
-        freedLog.add(new Freed(pfn, nr, "bad free"));
+        freedLog.add(pfn, nr, "bad free");
     }
 
     /** @kernel arch/arm64/mm/mmu.c: free_hotplug_pgtable_page */
@@ -278,7 +293,7 @@ public final class Arm64Mmu implements ArchVmemmap {
         PgTable t = pt.table(tablePfn);
         long start = addr;
         boolean leaf = level == g.leafLevel();
-        String fn = "free_empty_" + g.tableName(level).toLowerCase(java.util.Locale.ROOT) + "_table";
+        String fn = freeEmptyFn[level];
         do {
             long next = leaf ? addr + g.pageSize : addrEnd(addr, end, level);
             int idx = g.index(addr, level);
@@ -312,8 +327,6 @@ public final class Arm64Mmu implements ArchVmemmap {
 
     /** Pages freed by the remove paths since the last {@link #drainFreedLog}. */
     public List<Freed> drainFreedLog() {
-        List<Freed> out = new ArrayList<>(freedLog);
-        freedLog.clear();
-        return out;
+        return freedLog.drain();
     }
 }
