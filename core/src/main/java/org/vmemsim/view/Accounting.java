@@ -55,7 +55,13 @@ public final class Accounting {
 
     /** True when {@code pa} is system RAM (memblock memory: boot and hot-added RAM). */
     static boolean isRam(MmCore mm, long pa) {
-        for (Memblock.Region r : mm.memblock.memory()) {
+        return isRam(mm.memblock.memory(), pa);
+    }
+
+    /** {@link #isRam(MmCore, long)} over a list of memblock memory fetched once by the caller. */
+    private static boolean isRam(List<Memblock.Region> memory, long pa) {
+        for (int i = 0; i < memory.size(); i++) {
+            Memblock.Region r = memory.get(i);
             if (U64.inRange(pa, r.base(), r.end())) {
                 return true;
             }
@@ -83,6 +89,13 @@ public final class Accounting {
                 hosted.add(mem);
             }
         }
+        // Memblock memory does not change during the walk: fetch it once, not once per leaf. Device
+        // bytes are summed per owner and merged into the map when the owner changes, so a run of
+        // leaves in one pgmap costs one range test per leaf, not a map update.
+        List<Memblock.Region> memory = mm.memblock.memory();
+        DevPagemap[] cur = new DevPagemap[1];
+        String[] curId = new String[1];
+        long[] curBytes = new long[1];
         mm.pgtable.walkLeaves(g.vmemmapStart, g.vmemmapEnd, (va, count, level, desc, stride) -> {
             long span = g.entrySpan(level);
             for (long i = 0; i < count; i++) {
@@ -91,15 +104,27 @@ public final class Accounting {
                 if (selfHosted != null) {
                     bytes[1] += span; // memmap_on_memory: the memmap lives on the hot-added block itself
                     byOwner.merge(selfHosted, span, Long::sum);
-                } else if (isRam(mm, pa)) {
+                } else if (isRam(memory, pa)) {
                     bytes[0] += span;
                 } else {
                     bytes[1] += span;
-                    DevPagemap pg = k.memremap.getDevPagemap(pa >>> g.pageShift);
-                    byOwner.merge(pg == null ? "?" : pg.id, span, Long::sum);
+                    long pfn = pa >>> g.pageShift;
+                    DevPagemap pg = cur[0] != null && U64.inRange(pfn, cur[0].rangeStart >>> g.pageShift,
+                            (cur[0].rangeEnd >>> g.pageShift) + 1) ? cur[0] : k.memremap.getDevPagemap(pfn);
+                    String id = pg == null ? "?" : pg.id;
+                    if (curId[0] != null && !curId[0].equals(id)) {
+                        byOwner.merge(curId[0], curBytes[0], Long::sum);
+                        curBytes[0] = 0;
+                    }
+                    cur[0] = pg;
+                    curId[0] = id;
+                    curBytes[0] += span;
                 }
             }
         });
+        if (curId[0] != null) {
+            byOwner.merge(curId[0], curBytes[0], Long::sum);
+        }
         return new Memmap(bytes[0], bytes[1], byOwner);
     }
 

@@ -21,6 +21,8 @@ public final class Memblock {
     }
 
     private final List<Region> memory = new ArrayList<>();
+    /** Immutable copy of {@link #memory} handed out by {@link #memory()}; null after a change. */
+    private List<Region> memorySnapshot;
     /**
      * Reserved regions by base address, adjacent regions merged as the kernel merges them. Physical
      * addresses are below 2^52, so signed key order is the unsigned order.
@@ -36,6 +38,7 @@ public final class Memblock {
     public void memblockAddNode(long base, long size, int nid) {
         memory.add(new Region(base, size, nid, "memory"));
         memory.sort((a, b) -> U64.cmp(a.base(), b.base()));
+        memorySnapshot = null;
     }
 
     /** @kernel mm/memblock.c: memblock_remove */
@@ -56,6 +59,7 @@ public final class Memblock {
         }
         memory.clear();
         memory.addAll(out);
+        memorySnapshot = null;
     }
 
     /** @kernel mm/memblock.c: memblock_reserve */
@@ -117,7 +121,8 @@ public final class Memblock {
     }
 
     public int nidOf(long pa) {
-        for (Region r : memory) {
+        for (int i = 0; i < memory.size(); i++) { // indexed: called per vmemmap page, no iterator garbage
+            Region r = memory.get(i);
             if (U64.inRange(pa, r.base(), r.end())) {
                 return r.nid();
             }
@@ -208,8 +213,12 @@ public final class Memblock {
         return clash(pa, pa + pageSize) != null;
     }
 
+    /** The memory regions, ascending; an immutable list, shared between calls until memory changes. */
     public List<Region> memory() {
-        return List.copyOf(memory);
+        if (memorySnapshot == null) {
+            memorySnapshot = List.copyOf(memory);
+        }
+        return memorySnapshot;
     }
 
     public List<Region> reserved() {

@@ -1,7 +1,13 @@
 package org.vmemsim.mm.alloc;
 
+import it.unimi.dsi.fastutil.ints.IntArrayList;
+import it.unimi.dsi.fastutil.longs.LongArrayList;
+import it.unimi.dsi.fastutil.objects.Object2IntOpenHashMap;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * Small kernel objects ({@code kzalloc}/{@code kfree}, boot {@code memblock_alloc} of arrays):
@@ -9,17 +15,36 @@ import java.util.TreeMap;
  * vmemsim counts them in bytes here and keeps page counts exact elsewhere: slab pages are not
  * taken from the simulated buddy allocator (documented simplification; the kernel's slab caches
  * pack such objects into pages it allocates from the buddy).
+ *
+ * <p>Storage: a hot-add of 64 TiB creates half a million usage maps, so live objects are not Java
+ * objects in a map but one packed {@code long} per id ({@code bytes << 24 | site << 2 | boot << 1 | 1},
+ * 0 = no object) in a directory of fixed-size slot pages indexed by id. Ids grow monotonically from
+ * 1, so a scan of the pages visits objects in ascending id order; a page whose objects are all
+ * freed is dropped. Site names are interned once; the byte total is a running sum.
  */
 public final class Slab {
     /** One live object. */
     public record Obj(long id, long bytes, String site, boolean boot) {}
 
+    private static final int BYTES_SHIFT = 24;
+    private static final long MAX_BYTES = (1L << (64 - BYTES_SHIFT)) - 1;
+    private static final int MAX_SITES = 1 << (BYTES_SHIFT - 2);
+    private static final int SLOT_SHIFT = 12;
+    private static final int SLOTS = 1 << SLOT_SHIFT;
+
     private final FaultInjector faults;
-    private final TreeMap<Long, Obj> live = new TreeMap<>();
+    /** Slot pages by {@code id >>> SLOT_SHIFT}; null when the page holds no live object. */
+    private final List<long[]> pages = new ArrayList<>();
+    private final IntArrayList pageLive = new IntArrayList();
+    private final List<String> sites = new ArrayList<>();
+    private final Object2IntOpenHashMap<String> siteIndex = new Object2IntOpenHashMap<>();
     private long nextId = 1;
+    private long count;
+    private long bytes;
 
     public Slab(FaultInjector faults) {
         this.faults = faults;
+        siteIndex.defaultReturnValue(-1);
     }
 
     /** Returns an object id, or -1 when the allocation fails. @kernel mm/slab_common.c: kmalloc */
@@ -27,59 +52,134 @@ public final class Slab {
         if (faults.shouldFail(site)) {
             return -1;
         }
-        long id = nextId++;
-        live.put(id, new Obj(id, bytes, site, false));
-        return id;
+        return add(bytes, site, false);
     }
 
     /** A boot-time object taken from memblock (never fails; boot panics instead). */
     public long bootAlloc(long bytes, String site) {
+        return add(bytes, site, true);
+    }
+
+    private long add(long size, String site, boolean boot) {
+        if (size < 0 || size > MAX_BYTES) {
+            throw new IllegalArgumentException("slab object of " + size + " bytes at " + site);
+        }
         long id = nextId++;
-        live.put(id, new Obj(id, bytes, site, true));
+        int p = (int) (id >>> SLOT_SHIFT);
+        while (pages.size() <= p) {
+            pages.add(null);
+            pageLive.add(0);
+        }
+        long[] page = pages.get(p);
+        if (page == null) {
+            page = new long[SLOTS];
+            pages.set(p, page);
+        }
+        page[(int) id & (SLOTS - 1)] = size << BYTES_SHIFT | (long) intern(site) << 2 | (boot ? 2 : 0) | 1;
+        pageLive.set(p, pageLive.getInt(p) + 1);
+        count++;
+        this.bytes += size;
         return id;
+    }
+
+    private int intern(String site) {
+        int i = siteIndex.getInt(site);
+        if (i < 0) {
+            if (sites.size() == MAX_SITES) {
+                throw new IllegalStateException("more than " + MAX_SITES + " slab allocation sites");
+            }
+            i = sites.size();
+            sites.add(site);
+            siteIndex.put(site, i);
+        }
+        return i;
     }
 
     /** @kernel mm/slab_common.c: kfree */
     public void kfree(long id) {
-        if (live.remove(id) == null) {
+        long[] page = id > 0 && id < nextId ? pages.get((int) (id >>> SLOT_SHIFT)) : null;
+        int slot = (int) id & (SLOTS - 1);
+        if (page == null || page[slot] == 0) {
             throw new IllegalStateException("kfree of unknown object " + id);
+        }
+        bytes -= page[slot] >>> BYTES_SHIFT;
+        page[slot] = 0;
+        count--;
+        int p = (int) (id >>> SLOT_SHIFT);
+        int live = pageLive.getInt(p) - 1;
+        pageLive.set(p, live);
+        if (live == 0) {
+            pages.set(p, null);
         }
     }
 
     public long bytes() {
-        long n = 0;
-        for (Obj o : live.values()) {
-            n += o.bytes();
-        }
-        return n;
+        return bytes;
     }
 
     public long count() {
-        return live.size();
+        return count;
     }
 
+    /** Packed values of the live objects in ascending id order; ids in {@code ids} when not null. */
+    private long[] live(LongArrayList ids) {
+        long[] out = new long[(int) count];
+        int n = 0;
+        for (int p = 0; p < pages.size(); p++) {
+            long[] page = pages.get(p);
+            if (page == null) {
+                continue;
+            }
+            for (int s = 0; s < SLOTS; s++) {
+                if (page[s] != 0) {
+                    out[n++] = page[s];
+                    if (ids != null) {
+                        ids.add(((long) p << SLOT_SHIFT) | s);
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    private String site(long packed) {
+        return sites.get((int) (packed >>> 2) & (MAX_SITES - 1));
+    }
+
+    /** A snapshot of the live objects by ascending id. */
     public Map<Long, Obj> objects() {
-        return java.util.Collections.unmodifiableMap(live);
+        LongArrayList ids = new LongArrayList();
+        long[] v = live(ids);
+        Map<Long, Obj> out = new LinkedHashMap<>();
+        for (int i = 0; i < v.length; i++) {
+            out.put(ids.getLong(i), new Obj(ids.getLong(i), v[i] >>> BYTES_SHIFT, site(v[i]), (v[i] & 2) != 0));
+        }
+        return Collections.unmodifiableMap(out);
     }
 
     public Slab copy(FaultInjector f) {
         Slab s = new Slab(f);
-        s.live.putAll(live);
+        for (long[] page : pages) {
+            s.pages.add(page == null ? null : page.clone());
+        }
+        s.pageLive.addAll(pageLive);
+        s.sites.addAll(sites);
+        s.siteIndex.putAll(siteIndex);
         s.nextId = nextId;
+        s.count = count;
+        s.bytes = bytes;
         return s;
     }
 
     /** Same live objects (ids excluded: an allocate-then-free leaves the id counter moved). */
     public boolean sameState(Slab o) {
-        if (live.size() != o.live.size()) {
+        if (count != o.count) {
             return false;
         }
-        var a = live.values().iterator();
-        var b = o.live.values().iterator();
-        while (a.hasNext()) {
-            Obj x = a.next();
-            Obj y = b.next();
-            if (x.bytes() != y.bytes() || !x.site().equals(y.site()) || x.boot() != y.boot()) {
+        long[] a = live(null);
+        long[] b = o.live(null);
+        for (int i = 0; i < a.length; i++) {
+            if (a[i] >>> BYTES_SHIFT != b[i] >>> BYTES_SHIFT || (a[i] & 2) != (b[i] & 2) || !site(a[i]).equals(o.site(b[i]))) {
                 return false;
             }
         }

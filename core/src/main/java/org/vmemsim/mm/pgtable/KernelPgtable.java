@@ -135,6 +135,30 @@ public final class KernelPgtable {
         return null;
     }
 
+    /**
+     * The physical address {@link #translate} finds for {@code va}, or -1 on a translation fault
+     * (physical addresses are below 2^52, so -1 is never one). Same walk, no result object: for
+     * callers that run once per page.
+     */
+    public long translatePhys(long va) {
+        long t = pgdPfn;
+        for (int l = 0; l < g.levels; l++) {
+            long d = table(t).get(g.index(va, l));
+            if (!fmt.present(d)) {
+                return -1;
+            }
+            if (isLeaf(d, l)) {
+                long span = g.entrySpan(l);
+                return (fmt.outputAddress(d) & -span) + (va & (span - 1));
+            }
+            if (!isTable(d, l)) {
+                return -1; // reserved encoding
+            }
+            t = nextTablePfn(d);
+        }
+        return -1;
+    }
+
     /** Start VA of the TTBR1 region (entry 0 of the PGD). */
     public long ttbr1Base() {
         return -(1L << g.vaBits);

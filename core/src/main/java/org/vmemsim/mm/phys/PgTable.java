@@ -78,6 +78,22 @@ public final class PgTable {
                 nonNone++;
                 return;
             }
+            // clearing the first or last entry of the run shortens it (unmapping walks in VA order)
+            if (v == 0 && (i == runFrom || i == runTo - 1)) {
+                if (runTo - runFrom == 1) {
+                    runFrom = 0;
+                    runTo = 0;
+                    runFirst = 0;
+                    runStride = 0;
+                } else if (i == runFrom) {
+                    runFrom++;
+                    runFirst += runStride;
+                } else {
+                    runTo--;
+                }
+                nonNone--;
+                return;
+            }
             materialise();
         }
         dense[i] = v;

@@ -26,6 +26,8 @@ public final class Sparse {
     private long nrMemmapPages;
     private long nrMemmapBootPages;
     private long highestPresentSection = -1;
+    /** Scratch sub-section mask of fill/clear_subsection_map (one per model; the model is single-threaded). */
+    private final long[] maskScratch;
 
     public Sparse(MmCore mm, SparseVmemmap sv) {
         this.mm = mm;
@@ -36,6 +38,7 @@ public final class Sparse {
         this.roots = new MemSection[(int) nrRoots][];
         this.rootSlab = new long[(int) nrRoots];
         this.usageBytes = memSectionUsageSize();
+        this.maskScratch = new long[(g.subsectionsPerSection + 63) / 64];
     }
 
     /** Bytes of one usage map: sub-section bitmap, pageblock flags, and (v6.1+) an rcu head. */
@@ -111,14 +114,22 @@ public final class Sparse {
 
     /** Bits idx(pfn) .. idx(pfn + nr - 1) of a section. @kernel mm/sparse.c: subsection_mask_set */
     long[] subsectionMask(long pfn, long nrPages) {
-        long[] mask = new long[(g.subsectionsPerSection + 63) / 64];
+        return subsectionMaskInto(pfn, nrPages, new long[(g.subsectionsPerSection + 63) / 64]);
+    }
+
+    /** {@link #subsectionMask} written into {@code mask} (every word is overwritten). */
+    private long[] subsectionMaskInto(long pfn, long nrPages, long[] mask) {
+        java.util.Arrays.fill(mask, 0);
         if (nrPages == 0) {
             return mask;
         }
         int first = subsectionIndex(pfn);
         int last = subsectionIndex(pfn + nrPages - 1);
-        for (int i = first; i <= last; i++) {
-            mask[i >>> 6] |= 1L << (i & 63);
+        // bits first..last, a word at a time
+        for (int w = first >>> 6; w <= last >>> 6; w++) {
+            int lo = Math.max(first, w << 6) & 63;
+            int hi = Math.min(last, (w << 6) + 63) & 63;
+            mask[w] = (-1L >>> (63 - hi)) & (-1L << lo);
         }
         return mask;
     }
@@ -135,7 +146,7 @@ public final class Sparse {
     /** @kernel mm/sparse.c: fill_subsection_map */
     public int fillSubsectionMap(long pfn, long nrPages) {
         MemSection ms = pfnToSection(pfn);
-        long[] mask = subsectionMask(pfn, nrPages);
+        long[] mask = subsectionMaskInto(pfn, nrPages, maskScratch);
         if (isEmpty(mask)) {
             return mm.log.fail(Errno.EINVAL, "fill_subsection_map", String.format("empty range at pfn 0x%x", pfn));
         }
@@ -156,7 +167,7 @@ public final class Sparse {
     /** @kernel mm/sparse.c: clear_subsection_map */
     public int clearSubsectionMap(long pfn, long nrPages) {
         MemSection ms = pfnToSection(pfn);
-        long[] mask = subsectionMask(pfn, nrPages);
+        long[] mask = subsectionMaskInto(pfn, nrPages, maskScratch);
         if (ms == null || ms.usage == null) {
             mm.log.warn("clear_subsection_map", String.format("section already deactivated (pfn 0x%x)", pfn));
             return Errno.EINVAL.neg();

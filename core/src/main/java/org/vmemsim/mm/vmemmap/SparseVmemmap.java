@@ -199,8 +199,17 @@ public final class SparseVmemmap {
      * @kernel mm/sparse-vmemmap.c: vmemmap_populate_basepages
      */
     public int vmemmapPopulateBasepages(long start, long end, int node, VmemAltmap altmap) {
+        // The PTE table found for one PTE-table window serves every page of that window: once the
+        // tables above exist, vmemmapTablePopulate neither allocates nor changes anything, so the
+        // walk from the PGD is only repeated when addr enters a new window.
+        long windowMask = -g.entrySpan(g.leafLevel() - 1);
+        long window = 0;
+        long pte = -1;
         for (long addr = start; U64.lt(addr, end); addr += g.pageSize) {
-            long pte = vmemmapTablePopulate(addr, g.leafLevel(), node);
+            if (pte == -1 || (addr & windowMask) != window) {
+                pte = vmemmapTablePopulate(addr, g.leafLevel(), node);
+                window = addr & windowMask;
+            }
             if (pte == -1) {
                 return mm.log.fail(Errno.ENOMEM, "vmemmap_populate_basepages",
                         String.format("no page-table page for vmemmap address 0x%016x", addr));
@@ -269,11 +278,11 @@ public final class SparseVmemmap {
      * @kernel mm/sparse-vmemmap.c: vmemmap_verify
      */
     public void vmemmapVerify(long addr, int node) {
-        KernelPgtable.Translation tr = mm.pgtable.translate(addr);
-        if (tr == null) {
+        long pa = mm.pgtable.translatePhys(addr);
+        if (pa == -1) {
             return;
         }
-        int actual = mm.memblock.nidOf(tr.pa());
+        int actual = mm.memblock.nidOf(pa);
         if (actual >= 0 && actual != node) {
             mm.log.warning("vmemmap_verify", String.format(
                     "[%016x-%016x] potential offnode page_structs", addr, addr + g.pageSize - 1));

@@ -93,9 +93,8 @@ public final class Arm64LinearMap implements ArchMemory {
             int first = g.index(addr, level);
             int n = (int) ((end - addr) >>> g.pageShift);
             long desc = mm.fmt.mkPageKernel(phys);
-            boolean empty = t.allNone();
-            if (!empty) {
-                empty = true;
+            boolean empty = true;
+            if (!t.allNone()) { // a fresh table is empty without looking at every entry
                 for (int i = first; i < first + n && empty; i++) {
                     empty = t.get(i) == 0;
                 }

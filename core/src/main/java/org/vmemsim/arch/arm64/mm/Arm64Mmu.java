@@ -1,6 +1,5 @@
 package org.vmemsim.arch.arm64.mm;
 
-import java.util.ArrayList;
 import java.util.List;
 import org.vmemsim.arch.Geometry;
 import org.vmemsim.arch.Granule;
@@ -33,13 +32,25 @@ public final class Arm64Mmu implements ArchVmemmap {
     private final Geometry g;
     private final KernelProfile p;
     private final SparseVmemmap sv;
-    private final List<Freed> freedLog = new ArrayList<>();
+    private final FreedLog freedLog = new FreedLog();
+    /** Kernel function names per level for WARNs, built once: unmap_hotplug_*_range, free_empty_*_table. */
+    private final String[] unmapFn;
+    private final String[] freeEmptyFn;
+    /** The "altmap:OWNER" label of the last altmap freed to (one string per altmap, not per page). */
+    private VmemAltmap lastAltmap;
+    private String lastAltmapLabel;
 
     public Arm64Mmu(MmCore mm, SparseVmemmap sv) {
         this.mm = mm;
         this.g = mm.g;
         this.p = g.profile;
         this.sv = sv;
+        this.unmapFn = new String[g.levels];
+        this.freeEmptyFn = new String[g.levels];
+        for (int l = 0; l < g.levels; l++) {
+            unmapFn[l] = "unmap_hotplug_" + g.entryName(l).toLowerCase(java.util.Locale.ROOT) + "_range";
+            freeEmptyFn[l] = "free_empty_" + g.tableName(l).toLowerCase(java.util.Locale.ROOT) + "_table";
+        }
     }
 
     // ---------------------------------------------------------------- populate
@@ -163,6 +174,7 @@ public final class Arm64Mmu implements ArchVmemmap {
             t.clearRange(first, last);
             return;
         }
+        String fn = unmapFn[level];
         do {
             long next = leaf ? addr + g.pageSize : addrEnd(addr, end, level);
             int idx = g.index(addr, level);
@@ -171,7 +183,7 @@ public final class Arm64Mmu implements ArchVmemmap {
                 continue;
             }
             if (!mm.fmt.present(d)) {
-                mm.log.warn(unmapFn(level), String.format("entry %016x for 0x%016x is not present", d, addr));
+                mm.log.warn(fn, String.format("entry %016x for 0x%016x is not present", d, addr));
                 continue;
             }
             if (pt.isLeaf(d, level)) {
@@ -184,19 +196,11 @@ public final class Arm64Mmu implements ArchVmemmap {
                 continue;
             }
             if (leaf || !pt.isTable(d, level)) {
-                mm.log.warn(unmapFn(level), String.format("unexpected entry %016x for 0x%016x", d, addr));
+                mm.log.warn(fn, String.format("unexpected entry %016x for 0x%016x", d, addr));
                 continue;
             }
             unmapLevel(pt.nextTablePfn(d), level + 1, addr, next, freeMapped, altmap);
         } while (U64.lt(addr = leaf ? addr + g.pageSize : addrEnd(addr, end, level), end));
-    }
-
-    private String unmapFn(int level) {
-        return "unmap_hotplug_" + g.entryName(level).toLowerCase(java.util.Locale.ROOT) + "_range";
-    }
-
-    private String freeFn(int level) {
-        return "free_empty_" + g.tableName(level).toLowerCase(java.util.Locale.ROOT) + "_table";
     }
 
     /** pXd_addr_end at {@code level}: the next boundary of that level's entries, capped at {@code end}. */
@@ -216,26 +220,30 @@ public final class Arm64Mmu implements ArchVmemmap {
         long nr = size >>> g.pageShift;
         if (altmap != null) {
             altmap.vmemAltmapFree(nr);
-            freedLog.add(new Freed(pfn, nr, "altmap:" + altmap.owner));
+            if (altmap != lastAltmap) {
+                lastAltmap = altmap;
+                lastAltmapLabel = "altmap:" + altmap.owner;
+            }
+            freedLog.add(pfn, nr, lastAltmapLabel);
             return;
         }
         int order = U64.getOrder(size, g.pageShift);
         PageAlloc.Allocation a = mm.buddy.allocation(pfn);
         if (a != null && a.order() == order) {
             mm.buddy.freePages(pfn, order);
-            freedLog.add(new Freed(pfn, nr, "buddy"));
+            freedLog.add(pfn, nr, "buddy");
             return;
         }
         long pa = pfn << g.pageShift;
         if (mm.memblock.isReserved(pa, size)) {
             mm.log.warn("free_hotplug_page_range", String.format("PageReserved page pfn 0x%x freed (boot memory)", pfn));
             mm.buddy.freeReservedToBuddy(Math.max(0, mm.memblock.nidOf(pa)), pfn, order);
-            freedLog.add(new Freed(pfn, nr, "buddy (was reserved)"));
+            freedLog.add(pfn, nr, "buddy (was reserved)");
             return;
         }
         mm.log.warn("free_hotplug_page_range", String.format(
                 "BUG: Bad page state: pfn 0x%x (%d pages) was not allocated from the buddy allocator", pfn, nr));
-        freedLog.add(new Freed(pfn, nr, "bad free"));
+        freedLog.add(pfn, nr, "bad free");
     }
 
     /** @kernel arch/arm64/mm/mmu.c: free_hotplug_pgtable_page */
@@ -294,6 +302,7 @@ public final class Arm64Mmu implements ArchVmemmap {
         PgTable t = pt.table(tablePfn);
         long start = addr;
         boolean leaf = level == g.leafLevel();
+        String fn = freeEmptyFn[level];
         do {
             if (leaf && t.allNone()) {
                 break; // no PTE left to warn about
@@ -303,7 +312,7 @@ public final class Arm64Mmu implements ArchVmemmap {
             long d = t.get(idx);
             if (leaf) {
                 if (d != 0) {
-                    mm.log.warn(freeFn(level), String.format("PTE %016x for 0x%016x still set", d, addr));
+                    mm.log.warn(fn, String.format("PTE %016x for 0x%016x still set", d, addr));
                 }
                 continue;
             }
@@ -311,7 +320,7 @@ public final class Arm64Mmu implements ArchVmemmap {
                 continue;
             }
             if (!pt.isTable(d, level)) {
-                mm.log.warn(freeFn(level), String.format("entry %016x for 0x%016x is not a table", d, addr));
+                mm.log.warn(fn, String.format("entry %016x for 0x%016x is not a table", d, addr));
                 continue;
             }
             freeEmptyLevel(t, idx, pt.nextTablePfn(d), level + 1, addr, next, floor, ceiling);
@@ -330,8 +339,6 @@ public final class Arm64Mmu implements ArchVmemmap {
 
     /** Pages freed by the remove paths since the last {@link #drainFreedLog}. */
     public List<Freed> drainFreedLog() {
-        List<Freed> out = new ArrayList<>(freedLog);
-        freedLog.clear();
-        return out;
+        return freedLog.drain();
     }
 }
