@@ -43,7 +43,7 @@ public final class RunCommand extends BaseCommand {
     boolean json;
 
     @Option(names = "--view", paramLabel = "VIEW", split = ",",
-            description = "Add a view after every step: ptdump, meminfo or accounting (repeat or comma-separate).")
+            description = "Add a view after every step: ptdump, meminfo, accounting, iomem, lsmem, memory, vmstat, ndctl or daxctl (repeat or comma-separate).")
     List<String> viewNames = new ArrayList<>();
 
     @Option(names = "--print-default", description = "Print the built-in scenario file and exit.")

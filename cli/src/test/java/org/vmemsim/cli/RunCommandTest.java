@@ -112,6 +112,31 @@ class RunCommandTest {
         }
 
         @Test
+        void run_viewsAddUserSpaceViews() throws Exception {
+            Path f = write("uviews.yaml", """
+                    machine: {granule: 4K, ram: 4G@0x4000_0000, pmem: [4G@0x20_0000_0000]}
+                    steps:
+                      - ndctl: {create-namespace: {size: 4G, mode: devdax, map: dev, align: 2M}}
+                      - add_memory: {id: d, start: 0x1_4000_0000, size: 128M}
+                      - online: {id: d, zone: movable}
+                    """);
+            CliRun r = CliRun.of("run", f.toString(), "--json", "--view", "iomem,lsmem,memory,vmstat,ndctl,daxctl");
+            assertThat(r.code()).isZero();
+            JsonNode step = new ObjectMapper().readTree(r.out()).get("steps").get(2);
+            long usable = (4L << 30) - (66L << 20); // 4 GiB - ALIGN(8 KiB + 64 MiB memmap, 2 MiB)
+            assertThat(step.get("ndctl").get(0).get("size").asLong()).isEqualTo(usable);
+            assertThat(step.get("daxctl").get(0).get("chardev").asText()).isEqualTo("dax0.0");
+            assertThat(step.get("daxctl").get(0).get("mode").asText()).isEqualTo("devdax");
+            assertThat(step.get("memory").get("memory" + (0x1_4000_0000L >> 27)).get("state").asText()).isEqualTo("online");
+            assertThat(step.get("vmstat").get("nr_memmap_boot_pages").asLong()).isEqualTo((4L << 30) / 4096 * 64 / 4096);
+            assertThat(step.get("iomem").toString()).contains("Persistent Memory");
+            assertThat(step.get("lsmem").toString()).contains("Memory block size:");
+            CliRun text = CliRun.of("run", f.toString(), "--view", "daxctl,lsmem");
+            assertThat(text.code()).isZero();
+            assertThat(text.out()).contains("daxctl:", "\"chardev\":\"dax0.0\"", "lsmem:");
+        }
+
+        @Test
         void run_printDefault() {
             CliRun r = CliRun.of("run", "--print-default");
             assertThat(r.code()).isZero();
@@ -120,7 +145,7 @@ class RunCommandTest {
 
         @Test
         void run_unknownView() {
-            assertOneLineUsageError(CliRun.of("run", "--view", "iomem"), "iomem");
+            assertOneLineUsageError(CliRun.of("run", "--view", "pagemap"), "pagemap");
         }
 
         @Test

@@ -31,7 +31,8 @@ import org.vmemsim.util.Sz;
 public final class ExpectStep implements StepType<ExpectStep.Expect> {
     /** The first segment of every expectation path. */
     public static final List<String> ROOTS = List.of("result", "function", "message", "warnings", "kept",
-            "accounting", "altmaps", "meminfo", "delta", "since_boot");
+            "accounting", "altmaps", "meminfo", "delta", "since_boot", "vmstat", "memory", "memmap_on_memory",
+            "namespaces", "dangling_memmap_pages");
 
     public record Expectation(String path, ScalarNode expected, int line) {}
 
@@ -114,6 +115,9 @@ public final class ExpectStep implements StepType<ExpectStep.Expect> {
     }
 
     private static Object lookup(Object cur, String[] segs, int from) {
+        if (cur instanceof java.util.function.Supplier<?> lazy) { // a value computed only when named
+            cur = lazy.get();
+        }
         if (from == segs.length) {
             return cur;
         }

@@ -161,7 +161,7 @@ public final class ScenarioParser {
         return new Scenario.Run(runName, path, spec, machineLine, List.copyOf(steps));
     }
 
-    static final String[] MACHINE_KEYS = {"arch", "granule", "va_bits", "kernel", "ram", "rodata_full", "memmap_on_memory"};
+    static final String[] MACHINE_KEYS = {"arch", "granule", "va_bits", "kernel", "ram", "rodata_full", "memmap_on_memory", "pmem"};
 
     /** The machine block: the boot command's options, by their option names with underscores. */
     static MachineSpec machine(Args m) {
@@ -188,6 +188,19 @@ public final class ScenarioParser {
                 }
             } else {
                 spec.ram.add(ramRange(m, "ram", n));
+            }
+        }
+        if (m.has("pmem")) {
+            Node n = m.node("pmem");
+            if (n instanceof SeqNode s) {
+                if (s.items().isEmpty()) {
+                    throw m.error("pmem", "must list at least one region (or leave 'pmem' out)");
+                }
+                for (int i = 0; i < s.items().size(); i++) {
+                    spec.pmem.add(ramRange(m, "pmem[" + i + "]", s.items().get(i)));
+                }
+            } else {
+                spec.pmem.add(ramRange(m, "pmem", n));
             }
         }
         try {

@@ -56,6 +56,8 @@ public final class ScenarioResult {
             if (id == null || !r.outcome.isOk() || r.step.kind() != StepType.Kind.ACTION) {
                 continue;
             }
+            id = ScenarioRunner.addedId(r.outcome, id);
+            String altmapId = r.outcome.details().get("device") instanceof String d ? d : id;
             RunResult run = runs.get(r.runIndex);
             long page = run.spec().granule.pageSize();
             Map<String, Object> c = new LinkedHashMap<>();
@@ -75,7 +77,7 @@ public final class ScenarioResult {
             c.put("linear_table_pages", lin);
             c.put("linear_table_bytes", lin * page);
             c.put("device_memmap_bytes", num(r.delta, "memmap_altmap_bytes"));
-            c.put("altmap", ExpectStep.lookup(r.accounting.get("altmaps"), id));
+            c.put("altmap", ExpectStep.lookup(r.accounting.get("altmaps"), altmapId));
             c.put("data_bytes", r.outcome.details().get("data_bytes"));
             c.put("slab_bytes", num(r.delta, "slab_bytes"));
             out.add(c);

@@ -7,13 +7,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.vmemsim.kernel.Kernel;
 import org.vmemsim.util.Dmesg;
 import org.vmemsim.util.KernelBug;
 import org.vmemsim.view.Accounting;
 import org.vmemsim.view.Meminfo;
+import org.vmemsim.view.MemoryBlocksView;
 import org.vmemsim.view.PtdumpView;
 import org.vmemsim.view.Views;
+import org.vmemsim.view.VmstatView;
 
 /**
  * Runs a {@link Scenario}: boots each run's machine, applies its steps in order and records, per
@@ -24,7 +27,12 @@ import org.vmemsim.view.Views;
 public final class ScenarioRunner {
     /** Extra views recorded after every step. */
     public enum View {
-        PTDUMP, MEMINFO, ACCOUNTING;
+        PTDUMP, MEMINFO, ACCOUNTING, IOMEM, LSMEM, MEMORY, VMSTAT, NDCTL, DAXCTL;
+
+        /** The views {@link ViewOutputs} renders (recorded in {@link StepRecord#views}). */
+        public boolean generic() {
+            return ordinal() > ACCOUNTING.ordinal();
+        }
 
         public static View parse(String s) {
             for (View v : values()) {
@@ -32,7 +40,7 @@ public final class ScenarioRunner {
                     return v;
                 }
             }
-            throw new IllegalArgumentException("unknown view '" + s + "' (valid: ptdump, meminfo, accounting)");
+            throw new IllegalArgumentException("unknown view '" + s + "' (valid: ptdump, meminfo, accounting, iomem, lsmem, memory, vmstat, ndctl, daxctl)");
         }
     }
 
@@ -93,6 +101,7 @@ public final class ScenarioRunner {
         Map<String, KeptPages.Snapshot[]> adds = new HashMap<>();
         Map<String, String> addPaths = new HashMap<>();
         String deadBecause = null;
+        Map<String, long[]> ranges = new HashMap<>();
 
         for (int i = 0; i < run.steps().size(); i++) {
             ParsedStep<?> step = run.steps().get(i);
@@ -109,12 +118,12 @@ public final class ScenarioRunner {
             } else if (deadBecause != null) {
                 b.outcome = StepOutcome.skipped("the kernel hit a BUG at " + deadBecause);
             } else if (step.kind() == StepType.Kind.SETUP) {
-                b.outcome = step.apply(new StepContext(k, run.name(), step.path(), Map::of));
+                b.outcome = step.apply(new StepContext(k, run.name(), step.path(), Map::of, ranges));
             } else {
                 String addId = step.adds();
                 KeptPages.Snapshot beforeAdd = addId != null ? KeptPages.Snapshot.take(k) : null;
                 try {
-                    b.outcome = step.apply(new StepContext(k, run.name(), step.path(), Map::of));
+                    b.outcome = step.apply(new StepContext(k, run.name(), step.path(), Map::of, ranges));
                 } catch (KernelBug bug) {
                     b.outcome = StepOutcome.bug(bug.getMessage());
                     deadBecause = step.path();
@@ -126,8 +135,9 @@ public final class ScenarioRunner {
                 current = Accounting.of(k);
                 observer.afterStep(ri, run.name(), step.name() + " " + step.summary(), b.outcome.result(), k);
                 if (b.outcome.isOk() && addId != null) {
-                    adds.put(addId, new KeptPages.Snapshot[] {beforeAdd, KeptPages.Snapshot.take(k)});
-                    addPaths.put(addId, step.path());
+                    String key = addedId(b.outcome, addId);
+                    adds.put(key, new KeptPages.Snapshot[] {beforeAdd, KeptPages.Snapshot.take(k)});
+                    addPaths.put(key, step.path());
                 }
                 String removed = step.removes();
                 if (b.outcome.isOk() && removed != null && adds.containsKey(removed)) {
@@ -161,9 +171,20 @@ public final class ScenarioRunner {
             if (views.contains(View.ACCOUNTING)) {
                 b.accountingText = Views.accountingText(k);
             }
+            for (View v : views) {
+                if (v.generic()) {
+                    b.views.put(v.name().toLowerCase(java.util.Locale.ROOT), ViewOutputs.json(v, k));
+                    b.viewTexts.put(v.name().toLowerCase(java.util.Locale.ROOT), ViewOutputs.text(v, k));
+                }
+            }
             records.add(b.build());
         }
         return new ScenarioResult.RunResult(run.name(), ri, run.machine(), machine, boot, bootMeminfo, current);
+    }
+
+    /** The id an add step added: the one the kernel picked (e.g. an ndctl namespace name) if the outcome says so. */
+    static String addedId(StepOutcome o, String declared) {
+        return o.details().get(NdctlStep.ADDED_ID) instanceof String s ? s : declared;
     }
 
     /** The values an {@code expect} can name (see {@link StepContext#values()}). */
@@ -185,6 +206,11 @@ public final class ScenarioRunner {
         v.put("meminfo", Meminfo.of(k));
         v.put("delta", delta);
         v.put("since_boot", delta(boot, acc));
+        v.put("vmstat", VmstatView.of(k));
+        v.put("memory", (Supplier<Object>) () -> MemoryBlocksView.sysfs(k));
+        v.put("memmap_on_memory", MemoryBlocksView.vmemmapAccounting(k));
+        v.put("namespaces", (Supplier<Object>) () -> ViewOutputs.namespaces(k));
+        v.put("dangling_memmap_pages", (Supplier<Object>) () -> MemmapProbe.danglingMemmapPages(k));
         return v;
     }
 

@@ -115,6 +115,12 @@ public final class ScenarioText {
                 sb.append(pad).append(l).append('\n');
             }
         }
+        for (var v : s.viewTexts.entrySet()) {
+            sb.append(pad).append(v.getKey()).append(":\n");
+            for (String l : v.getValue()) {
+                sb.append(pad).append("  ").append(l).append('\n');
+            }
+        }
     }
 
     /** "RAM free 3.93 GiB (-1.13 GiB) | memmap RAM 1.06 GiB, device 0 B | tables vmemmap 5, linear 34885". */

@@ -13,12 +13,27 @@ public final class StepContext {
     private final String runName;
     private final String path;
     private final Supplier<Map<String, Object>> values;
+    private final Map<String, long[]> ranges;
 
     StepContext(Kernel kernel, String runName, String path, Supplier<Map<String, Object>> values) {
+        this(kernel, runName, path, values, new java.util.HashMap<>());
+    }
+
+    StepContext(Kernel kernel, String runName, String path, Supplier<Map<String, Object>> values,
+                Map<String, long[]> ranges) {
         this.kernel = kernel;
         this.runName = runName;
         this.path = path;
         this.values = values;
+        this.ranges = ranges;
+    }
+
+    /**
+     * The physical ranges ({@code {start, size}}) that earlier steps of this run added under an id
+     * ({@code add_memory}, {@code dax_kmem}), so later steps may name them by id. Run-scoped.
+     */
+    public Map<String, long[]> ranges() {
+        return ranges;
     }
 
     public Kernel kernel() {

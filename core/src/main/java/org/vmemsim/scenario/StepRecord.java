@@ -27,6 +27,9 @@ public final class StepRecord {
     public final Map<String, Object> meminfo;
     public final List<String> ptdump;
     public final String accountingText;
+    /** The other views asked for ({@code iomem}, {@code lsmem}, ...): name → JSON value, and name → text lines. */
+    public final Map<String, Object> views;
+    public final Map<String, List<String>> viewTexts;
 
     StepRecord(Builder b) {
         this.index = b.index;
@@ -43,6 +46,8 @@ public final class StepRecord {
         this.meminfo = b.meminfo;
         this.ptdump = b.ptdump;
         this.accountingText = b.accountingText;
+        this.views = b.views;
+        this.viewTexts = b.viewTexts;
     }
 
     /** The step as one JSON object. */
@@ -79,6 +84,7 @@ public final class StepRecord {
         if (ptdump != null) {
             m.put("ptdump", ptdump);
         }
+        m.putAll(views);
         return m;
     }
 
@@ -97,6 +103,8 @@ public final class StepRecord {
         Map<String, Object> meminfo;
         List<String> ptdump;
         String accountingText;
+        Map<String, Object> views = new LinkedHashMap<>();
+        Map<String, List<String>> viewTexts = new LinkedHashMap<>();
 
         StepRecord build() {
             return new StepRecord(this);

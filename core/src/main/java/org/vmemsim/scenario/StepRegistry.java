@@ -13,13 +13,23 @@ import java.util.Map;
 public final class StepRegistry {
     private final Map<String, StepType<?>> types = new LinkedHashMap<>();
 
-    /** memremap, memunmap, expect, fail_alloc. */
+    /**
+     * memremap, memunmap, expect, fail_alloc, add_memory, remove_memory, online, offline, dax_kmem,
+     * dax_kmem_remove, ndctl.
+     */
     public static StepRegistry standard() {
         return new StepRegistry()
                 .register(new MemremapStep())
                 .register(new MemunmapStep())
                 .register(new ExpectStep())
-                .register(new FailAllocStep());
+                .register(new FailAllocStep())
+                .register(new AddMemoryStep())
+                .register(new RemoveMemoryStep())
+                .register(OnlineStep.online())
+                .register(OnlineStep.offline())
+                .register(new DaxKmemStep())
+                .register(new DaxKmemRemoveStep())
+                .register(new NdctlStep());
     }
 
     /** Adds a step type; a second type with the same name is refused. */
