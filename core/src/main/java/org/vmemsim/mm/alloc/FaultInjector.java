@@ -65,6 +65,30 @@ public final class FaultInjector {
         this.recordSites = on;
     }
 
+    /**
+     * True when no mode is set, so {@link #shouldFail} answers false whatever the site: a bulk
+     * allocation may then count its calls with {@link #passed} instead of asking one by one.
+     */
+    public boolean passive() {
+        return failNth <= 0 && failSite == null && (rng == null || rate <= 0);
+    }
+
+    /**
+     * Counts {@code times} calls of {@link #shouldFail} at {@code site} that passed, as they would
+     * have been counted one by one; only while {@link #passive}.
+     */
+    public void passed(String site, long times) {
+        if (!passive()) {
+            throw new IllegalStateException("bulk allocation counted while a fault mode is set");
+        }
+        seen += times;
+        if (recordSites) {
+            for (long i = 0; i < times; i++) {
+                sites.add(site);
+            }
+        }
+    }
+
     /** Called by every allocator before it allocates; true means: fail this one. */
     public boolean shouldFail(String site) {
         seen++;

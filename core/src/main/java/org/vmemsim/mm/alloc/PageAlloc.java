@@ -1,8 +1,5 @@
 package org.vmemsim.mm.alloc;
 
-import it.unimi.dsi.fastutil.longs.Long2ObjectOpenHashMap;
-import it.unimi.dsi.fastutil.longs.LongArrayList;
-import it.unimi.dsi.fastutil.longs.LongBidirectionalIterator;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -28,7 +25,9 @@ public final class PageAlloc {
     private final FaultInjector faults;
     private final Dmesg log;
     private final TreeMap<Integer, Zone[]> nodes = new TreeMap<>();
-    private final Long2ObjectOpenHashMap<Allocation> allocated = new Long2ObjectOpenHashMap<>();
+    /** The zones of {@link #nodes} by node id, for lookups on the allocation path. */
+    private Zone[][] byNid = new Zone[0][];
+    private AllocationMap allocated = new AllocationMap();
 
     public PageAlloc(int maxOrder, FaultInjector faults, Dmesg log) {
         this.maxOrder = maxOrder;
@@ -42,6 +41,9 @@ public final class PageAlloc {
 
     /** The zone of {@code type} on node {@code nid}, created on first use. */
     public Zone zone(int nid, ZoneType type) {
+        if (nid >= 0 && nid < byNid.length && byNid[nid] != null) {
+            return byNid[nid][type.ordinal()];
+        }
         Zone[] zs = nodes.computeIfAbsent(nid, n -> {
             Zone[] a = new Zone[ZoneType.values().length];
             for (ZoneType t : ZoneType.values()) {
@@ -49,7 +51,18 @@ public final class PageAlloc {
             }
             return a;
         });
+        if (nid >= 0) {
+            if (nid >= byNid.length) {
+                byNid = Arrays.copyOf(byNid, nid + 1);
+            }
+            byNid[nid] = zs;
+        }
         return zs[type.ordinal()];
+    }
+
+    /** True when node {@code nid} has zones (a cached {@code nodes.containsKey}). */
+    private boolean hasNode(int nid) {
+        return nid >= 0 && nid < byNid.length && byNid[nid] != null || nodes.containsKey(nid);
     }
 
     /** The lowest node id with memory (the CPU's node for allocations that name none), 0 if none. */
@@ -84,7 +97,7 @@ public final class PageAlloc {
             return -1;
         }
         long pfn = -1;
-        if (nodes.containsKey(nid)) {
+        if (hasNode(nid)) {
             pfn = rmqueueSmallest(zone(nid, ZoneType.NORMAL), order);
         }
         if (pfn == -1) {
@@ -101,8 +114,55 @@ public final class PageAlloc {
         if (pfn == -1) {
             return -1;
         }
-        allocated.put(pfn, new Allocation(pfn, order, nid, ZoneType.NORMAL, site));
+        allocated.put(pfn, order, nid, ZoneType.NORMAL, site);
         return pfn;
+    }
+
+    /**
+     * Takes up to {@code count} single pages for {@code site} from the NORMAL zone of node
+     * {@code nid}, with the same result, page for page, as that many
+     * {@code allocPagesNode(nid, 0, site)} calls, but only while each of those calls would succeed
+     * on the preferred node with no fault mode set. Returns how many were taken (their pfns in
+     * {@code out[0..n)}); the caller makes any remaining calls one at a time.
+     *
+     * <p>Why it is the same: order-0 requests served one by one from the lowest block of the
+     * smallest non-empty order {@code o} (the lists below {@code o} being empty) hand out its pages
+     * in ascending order, and after {@code m} of them the free lists hold exactly the aligned
+     * power-of-two blocks that tile the rest of the block, one per order. So the block is split
+     * once here instead of page by page.
+     */
+    public int allocPagesBulk(int nid, int count, String site, long[] out) {
+        if (!faults.passive() || !hasNode(nid)) {
+            return 0;
+        }
+        Zone z = zone(nid, ZoneType.NORMAL);
+        int n = 0;
+        while (n < count) {
+            int o = 0;
+            while (o <= maxOrder && z.freeArea[o].isEmpty()) {
+                o++;
+            }
+            if (o > maxOrder) {
+                break;
+            }
+            long p = z.freeArea[o].firstLong();
+            z.freeArea[o].remove(p);
+            long m = Math.min(count - n, 1L << o);
+            for (int i = 0; i < m; i++) {
+                out[n + i] = p + i;
+            }
+            long end = p + (1L << o);
+            for (long x = p + m; x < end; ) {
+                int b = Long.numberOfTrailingZeros(x - p);
+                z.freeArea[b].add(x);
+                x += 1L << b;
+            }
+            z.nrFree -= m;
+            allocated.putRun(p, m, 0, nid, ZoneType.NORMAL, site);
+            faults.passed(site, m);
+            n += (int) m;
+        }
+        return n;
     }
 
     /** Takes the lowest block of the smallest sufficient order and splits it down ({@code expand}). */
@@ -202,14 +262,9 @@ public final class PageAlloc {
         long freeInRange = 0;
         List<long[]> blocks = new ArrayList<>();
         for (int o = 0; o <= maxOrder; o++) {
-            LongBidirectionalIterator it = z.freeArea[o].iterator(startPfn - 1);
-            while (it.hasNext()) {
-                long b = it.nextLong();
+            for (long b = z.freeArea[o].ceiling(startPfn); b != -1; b = z.freeArea[o].ceiling(b + 1)) {
                 if (b >= end) {
                     break;
-                }
-                if (b < startPfn) {
-                    continue;
                 }
                 if (b + (1L << o) > end) {
                     return log.fail(Errno.EBUSY, "offline_pages",
@@ -261,14 +316,7 @@ public final class PageAlloc {
 
     /** All live allocations sorted by pfn. */
     public List<Allocation> allocations() {
-        LongArrayList keys = new LongArrayList(allocated.keySet());
-        long[] k = keys.toLongArray();
-        Arrays.sort(k);
-        List<Allocation> out = new ArrayList<>(k.length);
-        for (long p : k) {
-            out.add(allocated.get(p));
-        }
-        return out;
+        return allocated.sorted();
     }
 
     public int liveAllocations() {
@@ -315,12 +363,12 @@ public final class PageAlloc {
             }
             c.nodes.put(e.getKey(), zs);
         }
-        c.allocated.putAll(allocated);
+        c.allocated = allocated.copy();
         return c;
     }
 
     public boolean sameState(PageAlloc o) {
-        if (!nodes.keySet().equals(o.nodes.keySet()) || !allocated.equals(o.allocated)) {
+        if (!nodes.keySet().equals(o.nodes.keySet()) || !allocated.sameContents(o.allocated)) {
             return false;
         }
         for (var e : nodes.entrySet()) {

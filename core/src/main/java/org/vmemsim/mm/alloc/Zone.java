@@ -1,7 +1,5 @@
 package org.vmemsim.mm.alloc;
 
-import it.unimi.dsi.fastutil.longs.LongRBTreeSet;
-
 /**
  * {@code struct zone}: the buddy free lists of one zone of one node, and its page counts. Free
  * lists are ordered by pfn (the kernel's lists are LIFO); counts and merging are exact, only the
@@ -11,7 +9,7 @@ import it.unimi.dsi.fastutil.longs.LongRBTreeSet;
 public final class Zone {
     public final int nid;
     public final ZoneType type;
-    final LongRBTreeSet[] freeArea;
+    final FreeArea[] freeArea;
     long nrFree;
     /** managed_pages: pages handed to the buddy allocator. */
     long managed;
@@ -23,9 +21,9 @@ public final class Zone {
     Zone(int nid, ZoneType type, int maxOrder) {
         this.nid = nid;
         this.type = type;
-        this.freeArea = new LongRBTreeSet[maxOrder + 1];
+        this.freeArea = new FreeArea[maxOrder + 1];
         for (int i = 0; i <= maxOrder; i++) {
-            freeArea[i] = new LongRBTreeSet();
+            freeArea[i] = new FreeArea(i);
         }
     }
 
@@ -51,7 +49,7 @@ public final class Zone {
 
     /** Number of free blocks of {@code order}. */
     public int freeBlocks(int order) {
-        return freeArea[order].size();
+        return (int) freeArea[order].size();
     }
 
     public int maxOrder() {
@@ -91,7 +89,7 @@ public final class Zone {
     Zone copy() {
         Zone z = new Zone(nid, type, freeArea.length - 1);
         for (int i = 0; i < freeArea.length; i++) {
-            z.freeArea[i] = new LongRBTreeSet(freeArea[i]);
+            z.freeArea[i] = freeArea[i].copy();
         }
         z.nrFree = nrFree;
         z.managed = managed;
@@ -107,7 +105,7 @@ public final class Zone {
             return false;
         }
         for (int i = 0; i < freeArea.length; i++) {
-            if (!freeArea[i].equals(o.freeArea[i])) {
+            if (!freeArea[i].sameContents(o.freeArea[i])) {
                 return false;
             }
         }
