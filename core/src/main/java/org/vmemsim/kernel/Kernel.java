@@ -95,6 +95,7 @@ public final class Kernel {
         }
         this.memremap = new Memremap(mm, hotplug);
         this.nvdimm = new Nvdimm(mm, memremap);
+        this.nvdimm.setIomem(iomem);
         this.ramHotplug = new RamHotplug(mm, hotplug, sparse, iomem, spec.memmapOnMemory);
         this.daxKmem = new DaxKmem(mm, ramHotplug, iomem);
         this.hotplugActions = new HotplugActions(this);

@@ -10,6 +10,7 @@ import org.vmemsim.mm.memremap.DevPagemap;
 import org.vmemsim.mm.memremap.MemoryType;
 import org.vmemsim.mm.memremap.Memremap;
 import org.vmemsim.mm.pgtable.MmCore;
+import org.vmemsim.mm.phys.Iomem;
 import org.vmemsim.util.Errno;
 import org.vmemsim.util.Sz;
 import org.vmemsim.util.U64;
@@ -63,11 +64,18 @@ public final class Nvdimm {
     private final Memremap memremap;
     private final List<Region> regions = new ArrayList<>();
     private final Map<String, Namespace> namespaces = new LinkedHashMap<>();
+    private final Map<String, Iomem.Resource> nsResources = new LinkedHashMap<>();
+    private Iomem iomem;
 
     public Nvdimm(MmCore mm, Memremap memremap) {
         this.mm = mm;
         this.g = mm.g;
         this.memremap = memremap;
+    }
+
+    /** The iomem tree the namespaces appear in (under their region's "Persistent Memory"). */
+    public void setIomem(Iomem iomem) {
+        this.iomem = iomem;
     }
 
     public Region addRegion(long start, long size, int nid) {
@@ -156,6 +164,18 @@ public final class Nvdimm {
         }
         Namespace ns = new Namespace(r, id, start, size, nd, setup);
         namespaces.put(ns.name(), ns);
+        if (iomem != null) {
+            for (Iomem.Resource parent : iomem.all()) {
+                if (parent.name.equals("Persistent Memory") && U64.le(parent.start, start)
+                        && U64.ge(parent.end, start + size - 1)) {
+                    Iomem.Resource res = new Iomem.Resource(start, start + size - 1, ns.name(), Iomem.IORESOURCE_MEM);
+                    if (iomem.requestResource(parent, res) == 0) {
+                        nsResources.put(ns.name(), res);
+                    }
+                    break;
+                }
+            }
+        }
         out[0] = ns;
         return 0;
     }
@@ -181,6 +201,10 @@ public final class Nvdimm {
             return rc;
         }
         namespaces.remove(name);
+        Iomem.Resource res = nsResources.remove(name);
+        if (res != null) {
+            iomem.releaseResource(res);
+        }
         return 0;
     }
 }
