@@ -36,8 +36,17 @@ public final class ReportCommand extends BaseCommand {
     protected void validate() {
         ScenarioParser parser = ScenarioParser.standard();
         scenario = file == null ? parser.parseDefault() : parser.parseFile(Path.of(file));
+        if (html.toString().isBlank()) {
+            throw new IllegalArgumentException("--html needs a file name");
+        }
+        if (Files.isDirectory(html)) {
+            throw new IllegalArgumentException("cannot write " + html + ": it is a directory");
+        }
         Path parent = html.toAbsolutePath().getParent();
-        if (parent != null && Files.exists(parent) && !Files.isDirectory(parent)) {
+        while (parent != null && !Files.exists(parent)) {
+            parent = parent.getParent();
+        }
+        if (parent != null && !Files.isDirectory(parent)) {
             throw new IllegalArgumentException("cannot write " + html + ": " + parent + " is not a directory");
         }
     }
@@ -57,10 +66,14 @@ public final class ReportCommand extends BaseCommand {
         }
         String title = "vmemsim report: " + (file == null ? "the built-in story" : Path.of(file).getFileName());
         Path parent = html.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
+        try {
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            Files.writeString(html, HtmlReport.renderRuns(title, runs), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot write " + html + ": " + e.getMessage(), e);
         }
-        Files.writeString(html, HtmlReport.renderRuns(title, runs), StandardCharsets.UTF_8);
         out().println("wrote " + html + " (" + Files.size(html) + " bytes)");
         out().flush();
         return ExitCode.OK;

@@ -101,6 +101,12 @@ public final class SweepCommand extends BaseCommand {
         if (csv && json) {
             throw new IllegalArgumentException("--csv and --json are exclusive");
         }
+        if (out != null && out.toString().isBlank()) {
+            throw new IllegalArgumentException("--out needs a directory name");
+        }
+        if (noCharts && out == null) {
+            throw new IllegalArgumentException("--no-charts needs --out (charts are only written there)");
+        }
         if (threads < 1) {
             throw new IllegalArgumentException("--threads must be at least 1, not " + threads);
         }

@@ -9,9 +9,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.vmemsim.arch.Arch;
 import org.vmemsim.arch.Granule;
 import org.vmemsim.arch.KernelProfile;
 import org.vmemsim.kernel.MachineSpec;
+import org.vmemsim.kernel.RamRange;
 
 class FuzzerTest {
     static Stream<Arguments> campaigns() {
@@ -25,6 +27,27 @@ class FuzzerTest {
         return out.stream();
     }
 
+    static Stream<Arguments> x86Campaigns() {
+        List<Arguments> out = new ArrayList<>();
+        for (KernelProfile p : List.of(KernelProfile.V6_1, KernelProfile.V6_12, KernelProfile.MAINLINE)) {
+            out.add(Arguments.of(p, 0.0));
+            out.add(Arguments.of(p, 0.01));
+        }
+        return out.stream();
+    }
+
+    /** x86_64, 4K pages, 4 GiB of RAM at physical 0. */
+    static MachineSpec x86Spec(KernelProfile p) {
+        MachineSpec s = MachineSpec.defaults();
+        s.arch = Arch.X86_64;
+        s.granule = Granule.G4K;
+        s.vaBits = null;
+        s.profile = p;
+        s.ram.clear();
+        s.ram.add(new RamRange(0, 4L << 30, 0));
+        return s;
+    }
+
     static MachineSpec spec(KernelProfile p, Granule g) {
         MachineSpec s = MachineSpec.defaults();
         s.profile = p;
@@ -36,6 +59,15 @@ class FuzzerTest {
     @MethodSource("campaigns")
     void fuzz_boundedCampaign_noInvariantViolations(KernelProfile p, Granule g, double failRate) {
         FuzzReport r = new Fuzzer(FuzzConfig.of(spec(p, g), 11, failRate > 0 ? 100 : 200).withFailRate(failRate)).run();
+        assertThat(r.violations()).as(r.text()).isEmpty();
+        assertThat(r.opsRun).isEqualTo(r.config.ops());
+        assertThat(r.text()).contains("invariant violations: 0\n");
+    }
+
+    @ParameterizedTest(name = "x86_64 4K {0} fail-rate {1}")
+    @MethodSource("x86Campaigns")
+    void fuzz_boundedCampaignX86_noInvariantViolations(KernelProfile p, double failRate) {
+        FuzzReport r = new Fuzzer(FuzzConfig.of(x86Spec(p), 11, failRate > 0 ? 100 : 200).withFailRate(failRate)).run();
         assertThat(r.violations()).as(r.text()).isEmpty();
         assertThat(r.opsRun).isEqualTo(r.config.ops());
         assertThat(r.text()).contains("invariant violations: 0\n");
