@@ -19,8 +19,9 @@ import picocli.CommandLine.Option;
  * several side by side ({@code --compare key=v1,v2 ...}).
  */
 @Command(name = "plan", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Hot-add device memory on the model and report what it costs: memmap in RAM and on the",
-            "device, page-table pages by level and purpose, section metadata, altmap use, usable size."},
+        description = {"Hot-add device memory on the model and report what it costs.",
+            "Memmap in RAM and on the device, page-table pages by level and purpose, section metadata,",
+            "altmap use, the usable size ndctl reports, or the kernel's errno when it fails."},
         footer = {"", "Examples:", "  vmemsim plan --device 1T --compare map=dev,mem",
             "  vmemsim plan --granule 64K --ram 64G@0x80000000 --device 8T --compare map=dev,mem",
             "  vmemsim plan --device 256G --compare granule=4K,16K,64K map=dev,mem --csv"})

@@ -19,8 +19,9 @@ import picocli.CommandLine.Parameters;
 
 /** {@code vmemsim report --html OUT.html [SCENARIO]}: one self-contained HTML page of a scenario run. */
 @Command(name = "report", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Run a scenario (default: the built-in story) and write one self-contained HTML report:",
-            "physical address map, vmemmap by backing, page tables and accounting over the steps."},
+        description = {"Run a scenario and write one self-contained HTML report.",
+            "Physical address map, vmemmap by backing (RAM or which altmap), page tables and accounting",
+            "over the steps; without SCENARIO, the built-in story."},
         footer = {"", "Examples:", "  vmemsim report --html out/report.html",
             "  vmemsim report --html e59.html scenarios/e59-4k-altmap.yaml"})
 public final class ReportCommand extends BaseCommand {
