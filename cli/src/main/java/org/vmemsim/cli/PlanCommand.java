@@ -119,13 +119,11 @@ public final class PlanCommand extends BaseCommand {
                 devs.add(new Plan.Device(size, start, cmap, cmode, alignBytes));
             }
             if (machine.ram.isEmpty()) {
-                // No --ram: a machine big enough to hold the memmap of map=mem (64 bytes per page is
-                // 1/64 of the device at 4K pages): RAM = max(4 GiB, total device size / 16), a power of two.
                 long total = 0;
                 for (Plan.Device d : devs) {
                     total += d.size();
                 }
-                long ram = Math.max(Sz.SZ_4G, Long.highestOneBit(Math.max(1, total / 16 - 1)) << 1);
+                long ram = Plan.defaultRamBytes(total);
                 spec.ram.clear();
                 spec.ram.add(new org.vmemsim.kernel.RamRange(0x4000_0000L, ram, 0));
             }

@@ -31,6 +31,15 @@ public final class Plan {
     /** A machine and its devices; {@code label} names the configuration in comparisons. */
     public record Config(String label, MachineSpec spec, List<Device> devices) {}
 
+    /**
+     * The RAM a machine gets when none is given: enough to hold the memmap of map=mem (1/64 of the
+     * device at 4K pages) with room to spare, max(4 GiB, total device size / 16) rounded up to a
+     * power of two.
+     */
+    public static long defaultRamBytes(long totalDeviceBytes) {
+        return Math.max(Sz.SZ_4G, Long.highestOneBit(Math.max(1, totalDeviceBytes / 16 - 1)) << 1);
+    }
+
     /** Automatic placement: from 128 GiB (or the 1 GiB boundary above RAM), each device 1 GiB aligned. */
     public static void place(MachineSpec spec, List<Device> devices) {
         long next = 0x20_0000_0000L;

@@ -41,7 +41,7 @@ public final class Sweep {
 
     /**
      * One-device capacity plans: the dimensions of the grid. {@code ramBytes} 0 means
-     * {@link #defaultRamBytes}; {@code maxPteTables} bounds the page-granular linear maps a point
+     * {@link Plan#defaultRamBytes}; {@code maxPteTables} bounds the page-granular linear maps a point
      * may need (see {@link #linearPteTables}), 0 meaning {@link #DEFAULT_MAX_PTE_TABLES}.
      */
     public record Grid(List<Long> sizes, List<Granule> granules, List<String> maps, List<KernelProfile> kernels,
@@ -178,15 +178,6 @@ public final class Sweep {
     }
 
     /**
-     * The RAM a machine gets when none is given: enough to hold the memmap of map=mem (1/64 of the
-     * device at 4K pages) with room to spare, max(4 GiB, total device size / 16) rounded up to a
-     * power of two.
-     */
-    public static long defaultRamBytes(long totalDeviceBytes) {
-        return Math.max(Sz.SZ_4G, Long.highestOneBit(Math.max(1, totalDeviceBytes / 16 - 1)) << 1);
-    }
-
-    /**
      * Parses device sizes: a comma list whose items are sizes ({@code 512G}) or geometric ranges
      * {@code FROM..TO} (factor 2) or {@code FROM..TOxN} (factor N), both ends included when reached.
      */
@@ -258,7 +249,7 @@ public final class Sweep {
                                     continue;
                                 }
                                 for (long size : g.sizes()) {
-                                    long ram = g.ramBytes() > 0 ? g.ramBytes() : defaultRamBytes(size);
+                                    long ram = g.ramBytes() > 0 ? g.ramBytes() : Plan.defaultRamBytes(size);
                                     Point p = new Point(points.size(), series, k, gr, va, rf, map, mode, size, ram);
                                     long tables = linearPteTables(p);
                                     if (tables > maxTables) {

@@ -57,11 +57,11 @@ class SweepTest {
 
     @Test
     void defaultRamBytes_isMax4GOrSixteenthRoundedUpToPowerOfTwo() {
-        assertThat(Sweep.defaultRamBytes(G)).isEqualTo(4 * G);
-        assertThat(Sweep.defaultRamBytes(64 * G)).isEqualTo(4 * G);
-        assertThat(Sweep.defaultRamBytes(128 * G)).isEqualTo(8 * G);
-        assertThat(Sweep.defaultRamBytes(100 * G)).isEqualTo(8 * G); // 6.25 GiB -> 8 GiB
-        assertThat(Sweep.defaultRamBytes(64 * T)).isEqualTo(4 * T);
+        assertThat(Plan.defaultRamBytes(G)).isEqualTo(4 * G);
+        assertThat(Plan.defaultRamBytes(64 * G)).isEqualTo(4 * G);
+        assertThat(Plan.defaultRamBytes(128 * G)).isEqualTo(8 * G);
+        assertThat(Plan.defaultRamBytes(100 * G)).isEqualTo(8 * G); // 6.25 GiB -> 8 GiB
+        assertThat(Plan.defaultRamBytes(64 * T)).isEqualTo(4 * T);
     }
 
     @Nested
