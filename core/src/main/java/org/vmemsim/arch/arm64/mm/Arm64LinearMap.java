@@ -89,6 +89,7 @@ public final class Arm64LinearMap implements ArchMemory {
         KernelPgtable pt = mm.pgtable;
         PgTable t = pt.table(tablePfn);
         long span = g.entrySpan(level);
+        long start = addr;
         if (level == g.leafLevel()) {
             int first = g.index(addr, level);
             int n = (int) ((end - addr) >>> g.pageShift);
@@ -107,7 +108,7 @@ public final class Arm64LinearMap implements ArchMemory {
                     long pa = phys + (long) i * g.pageSize;
                     long va = addr + (long) i * g.pageSize;
                     long d = mm.fmt.mkPageKernel(pa);
-                    if (!noCont && contAligned(va, pa, end, (long) contPtes * g.pageSize)) {
+                    if (!noCont && contAligned(va, pa, start, end, (long) contPtes * g.pageSize)) {
                         d |= Arm64Pte.PTE_CONT;
                     }
                     t.set(first + i, d);
@@ -122,7 +123,7 @@ public final class Arm64LinearMap implements ArchMemory {
             long d = t.get(idx);
             if (g.blockAllowed(level) && !noBlocks && ((addr | next | phys) & (span - 1)) == 0 && (d == 0)) {
                 long bd = mm.fmt.mkBlockKernel(phys);
-                if (level == g.pmdLevel() && !noCont && contAligned(addr, phys, end, (long) contPmds * span)) {
+                if (level == g.pmdLevel() && !noCont && contAligned(addr, phys, start, end, (long) contPmds * span)) {
                     bd |= Arm64Pte.PTE_CONT;
                 }
                 t.set(idx, bd);
@@ -150,12 +151,14 @@ public final class Arm64LinearMap implements ArchMemory {
         return 0;
     }
 
-    /** The contiguous range containing {@code va} is fully inside the mapping and VA/PA aligned. */
-    private static boolean contAligned(long va, long pa, long end, long contSize) {
+    /**
+     * Whether the contiguous-hint block holding {@code va} lies entirely inside {@code [start, end)}
+     * with VA and PA equally aligned, the test {@code (addr | next | phys) & ~CONT_MASK == 0} of
+     * alloc_init_cont_pte/alloc_init_cont_pmd applied to that block.
+     */
+    private static boolean contAligned(long va, long pa, long start, long end, long contSize) {
         long base = va & -contSize;
-        return ((va ^ pa) & (contSize - 1)) == 0 && va - base == (pa & (contSize - 1))
-                && !U64.gt(base + contSize, end) && (base == va || true) && U64.isAligned(base, contSize)
-                && U64.ge(va, base);
+        return ((va ^ pa) & (contSize - 1)) == 0 && U64.ge(base, start) && !U64.gt(base + contSize, end);
     }
 
     /**
