@@ -194,7 +194,8 @@ add("ndctl-two-verbs.yaml", step("  - ndctl: {create-namespace: {size: 4G}, dest
 add("ndctl-is-string.yaml", step("  - ndctl: create-namespace\n", P))
 add("ndctl-destroy-list.yaml", step("  - ndctl: {destroy-namespace: [namespace0.0]}\n", P))
 for n, v in {"nth-neg": "nth: -1", "nth-float": "nth: 1.5", "nth-string": "nth: first",
-             "unknown-key": "nth: 1, rate: 0.5", "site-list": "site: [a]"}.items():
+             "unknown-key": "nth: 1, rate: 0.5", "site-list": "site: [a]",
+             "site-unknown": "site: vmemap_pte_populate", "site-typo-case": "site: VMEMMAP_PMD_POPULATE"}.items():
     add("fail-alloc-" + n + ".yaml", step("  - fail_alloc: {" + v + "}\n  - memremap: {id: a, start: 0x20_0000_0000, size: 1G}\n"))
 for n, v in {"unknown-step": "  - memrmap: {id: a}\n", "unknown-step-number": "  - 42: {id: a}\n",
              "two-step-keys": "  - {memremap: {id: a, start: 0x20_0000_0000, size: 1G}, memunmap: {id: a}}\n",

@@ -2,6 +2,7 @@ package org.vmemsim.scenario;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.vmemsim.mm.alloc.AllocSites;
 import org.vmemsim.mm.alloc.FaultInjector;
 import org.vmemsim.scenario.YamlTree.Node;
 
@@ -34,6 +35,9 @@ public final class FailAllocStep implements StepType<FailAllocStep.FailAlloc> {
     public FailAlloc parse(String source, String path, Node body) {
         Args a = Args.open(source, path, body, "site", "nth");
         String site = a.optString("site", null);
+        if (site != null && !AllocSites.isKnown(site)) {
+            throw a.error("site", "unknown allocation site '" + site + "' (valid: " + String.join(", ", AllocSites.known()) + ")");
+        }
         if (site == null && !a.has("nth")) {
             throw a.error("give a 'site', an 'nth' allocation, or both");
         }
