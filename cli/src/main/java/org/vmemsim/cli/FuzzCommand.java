@@ -75,6 +75,9 @@ public final class FuzzCommand extends BaseCommand {
         out().print(report.text());
         if (timing) {
             out().printf("elapsed:              %.3f s (%.0f ops/s)%n", report.elapsedNanos / 1e9, report.opsPerSecond());
+            if (report.cpuNanos > 0) {
+                out().printf("thread CPU time:      %.3f s (%.0f ops/s)%n", report.cpuNanos / 1e9, report.opsPerCpuSecond());
+            }
         }
         out().flush();
         return report.violations().isEmpty() ? ExitCode.OK : ExitCode.FAILED;

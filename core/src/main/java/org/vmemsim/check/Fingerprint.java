@@ -12,14 +12,9 @@ import org.vmemsim.mm.alloc.Slab;
 record Fingerprint(long nrFree, int allocations, int tables, long slabObjects, long slabBytes, long memblockReserved,
                    int pgmaps, int physRanges) {
     static Fingerprint of(Kernel k) {
-        long objs = 0;
-        long bytes = 0;
-        for (Slab.Obj o : k.mm.slab.objects().values()) {
-            if (!o.site().equals(StateDiffs.ROOT_SITE)) {
-                objs++;
-                bytes += o.bytes();
-            }
-        }
+        Slab slab = k.mm.slab;
+        long objs = slab.count() - slab.countAt(StateDiffs.ROOT_SITE);
+        long bytes = slab.bytes() - slab.bytesAt(StateDiffs.ROOT_SITE);
         return new Fingerprint(k.mm.buddy.nrFreePages(), k.mm.buddy.liveAllocations(), k.mm.frames.tableCount(), objs, bytes,
                 k.mm.memblock.reservedBytes(), k.memremap.pgmaps().size(), k.mm.phys.ranges().size());
     }

@@ -23,6 +23,8 @@ public final class FuzzReport {
     public long injectedFailures;
     public long warnings;
     public long elapsedNanos;
+    /** CPU time of the fuzzing thread (0 when the JVM cannot measure it): a busy machine inflates the wall time, not this. */
+    public long cpuNanos;
     private final TreeMap<String, Long> results = new TreeMap<>();
     private final Map<String, Finding> findings = new LinkedHashMap<>();
     private final List<String> violations = new ArrayList<>();
@@ -70,6 +72,11 @@ public final class FuzzReport {
 
     public double opsPerSecond() {
         return elapsedNanos == 0 ? 0 : opsRun * 1e9 / elapsedNanos;
+    }
+
+    /** Operations per second of the fuzzing thread's CPU time. */
+    public double opsPerCpuSecond() {
+        return cpuNanos <= 0 ? 0 : opsRun * 1e9 / cpuNanos;
     }
 
     public String text() {

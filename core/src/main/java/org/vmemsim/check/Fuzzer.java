@@ -39,6 +39,7 @@ public final class Fuzzer {
     /** Runs the campaign; {@code progress} receives the number of operations done after each one. */
     public FuzzReport run(LongConsumer progress) {
         long t0 = System.nanoTime();
+        long c0 = cpuTime();
         FuzzReport report = new FuzzReport(cfg);
         SplittableRandom rng = new SplittableRandom(cfg.seed());
         FuzzWorld w = new FuzzWorld(Kernel.boot(cfg.spec()));
@@ -73,6 +74,7 @@ public final class Fuzzer {
                     report.reproducer(episode.size(), s, ScenarioYaml.render(cfg, s.steps(), s.failure()));
                     report.warnings += w.k.log.warnCount();
                     report.elapsedNanos = System.nanoTime() - t0;
+                    report.cpuNanos = cpuTime() - c0;
                     progress.accept(op + 1);
                     return report;
                 }
@@ -82,7 +84,13 @@ public final class Fuzzer {
         }
         report.warnings += w.k.log.warnCount();
         report.elapsedNanos = System.nanoTime() - t0;
+        report.cpuNanos = cpuTime() - c0;
         return report;
+    }
+
+    private static long cpuTime() {
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        return mx.isCurrentThreadCpuTimeSupported() ? mx.getCurrentThreadCpuTime() : 0;
     }
 
     private Action pick(FuzzWorld w, SplittableRandom rng) {

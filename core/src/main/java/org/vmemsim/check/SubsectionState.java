@@ -50,7 +50,7 @@ public final class SubsectionState implements Invariant {
                     out.add(new Violation(NAME, pfn, String.format(
                             "section %d (pfn 0x%x): usage map (slab object %d) kept with an empty bitmap", nr, pfn, ms.usage.slabId)));
                 }
-                if (!c.k.mm.slab.objects().containsKey(ms.usage.slabId)) {
+                if (!c.k.mm.slab.isLive(ms.usage.slabId)) {
                     out.add(new Violation(NAME, pfn, String.format(
                             "section %d (pfn 0x%x): usage map slab object %d was freed", nr, pfn, ms.usage.slabId)));
                 }

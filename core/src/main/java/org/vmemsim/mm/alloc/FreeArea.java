@@ -1,5 +1,6 @@
 package org.vmemsim.mm.alloc;
 
+import it.unimi.dsi.fastutil.longs.Long2ObjectOpenHashMap;
 import it.unimi.dsi.fastutil.longs.Long2ObjectRBTreeMap;
 
 /**
@@ -36,6 +37,8 @@ final class FreeArea {
 
     private final int order;
     private final Long2ObjectRBTreeMap<Chunk> chunks = new Long2ObjectRBTreeMap<>();
+    /** The same chunks by key, for the point lookups that dominate (is this block free?). */
+    private final Long2ObjectOpenHashMap<Chunk> index = new Long2ObjectOpenHashMap<>();
     private long size;
     private long lastKey = -1;
     private Chunk lastChunk;
@@ -54,10 +57,11 @@ final class FreeArea {
         if (key == lastKey && lastChunk != null) {
             return lastChunk;
         }
-        Chunk c = chunks.get(key);
+        Chunk c = index.get(key);
         if (c == null && create) {
             c = new Chunk();
             chunks.put(key, c);
+            index.put(key, c);
         }
         if (c != null) {
             lastKey = key;
@@ -154,6 +158,7 @@ final class FreeArea {
                     break;
                 }
                 chunks.remove(key);
+                index.remove(key);
                 if (c == lastChunk) {
                     lastChunk = null;
                     lastKey = -1;
@@ -167,7 +172,7 @@ final class FreeArea {
     long ceiling(long pfn) {
         long b = pfn <= 0 ? 0 : (pfn + (1L << order) - 1) >>> order; // pfns are below 2^52
         long key = b >>> CHUNK_SHIFT;
-        Chunk c = chunks.get(key);
+        Chunk c = index.get(key);
         if (c != null) {
             int bit = firstBit(c, (int) (b & (CHUNK_BITS - 1)));
             if (bit >= 0) {
@@ -221,7 +226,9 @@ final class FreeArea {
         FreeArea f = new FreeArea(order);
         for (var e : chunks.long2ObjectEntrySet()) {
             if (e.getValue().count != 0) {
-                f.chunks.put(e.getLongKey(), e.getValue().copy());
+                Chunk c = e.getValue().copy();
+                f.chunks.put(e.getLongKey(), c);
+                f.index.put(e.getLongKey(), c);
             }
         }
         f.size = size;

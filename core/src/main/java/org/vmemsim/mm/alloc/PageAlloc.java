@@ -299,8 +299,11 @@ public final class PageAlloc {
     public boolean isFree(long pfn) {
         for (Zone[] zs : nodes.values()) {
             for (Zone z : zs) {
+                if (z.nrFree == 0) {
+                    continue;
+                }
                 for (int o = 0; o <= maxOrder; o++) {
-                    if (z.freeArea[o].contains(pfn & -(1L << o))) {
+                    if (!z.freeArea[o].isEmpty() && z.freeArea[o].contains(pfn & -(1L << o))) {
                         return true;
                     }
                 }

@@ -41,6 +41,9 @@ public final class Slab {
     private long nextId = 1;
     private long count;
     private long bytes;
+    /** Live objects and their bytes per interned site, kept with every add and free. */
+    private final LongArrayList siteCount = new LongArrayList();
+    private final LongArrayList siteBytes = new LongArrayList();
 
     public Slab(FaultInjector faults) {
         this.faults = faults;
@@ -75,7 +78,10 @@ public final class Slab {
             page = new long[SLOTS];
             pages.set(p, page);
         }
-        page[(int) id & (SLOTS - 1)] = size << BYTES_SHIFT | (long) intern(site) << 2 | (boot ? 2 : 0) | 1;
+        int si = intern(site);
+        page[(int) id & (SLOTS - 1)] = size << BYTES_SHIFT | (long) si << 2 | (boot ? 2 : 0) | 1;
+        siteCount.set(si, siteCount.getLong(si) + 1);
+        siteBytes.set(si, siteBytes.getLong(si) + size);
         pageLive.set(p, pageLive.getInt(p) + 1);
         count++;
         this.bytes += size;
@@ -91,6 +97,8 @@ public final class Slab {
             i = sites.size();
             sites.add(site);
             siteIndex.put(site, i);
+            siteCount.add(0);
+            siteBytes.add(0);
         }
         return i;
     }
@@ -102,7 +110,11 @@ public final class Slab {
         if (page == null || page[slot] == 0) {
             throw new IllegalStateException("kfree of unknown object " + id);
         }
-        bytes -= page[slot] >>> BYTES_SHIFT;
+        long size = page[slot] >>> BYTES_SHIFT;
+        int si = (int) (page[slot] >>> 2) & (MAX_SITES - 1);
+        bytes -= size;
+        siteCount.set(si, siteCount.getLong(si) - 1);
+        siteBytes.set(si, siteBytes.getLong(si) - size);
         page[slot] = 0;
         count--;
         int p = (int) (id >>> SLOT_SHIFT);
@@ -119,6 +131,27 @@ public final class Slab {
 
     public long count() {
         return count;
+    }
+
+    /** Whether object {@code id} is allocated and not freed. */
+    public boolean isLive(long id) {
+        if (id <= 0 || id >= nextId) {
+            return false;
+        }
+        long[] page = pages.get((int) (id >>> SLOT_SHIFT));
+        return page != null && page[(int) id & (SLOTS - 1)] != 0;
+    }
+
+    /** Live objects allocated at {@code site}. */
+    public long countAt(String site) {
+        int i = siteIndex.getInt(site);
+        return i < 0 ? 0 : siteCount.getLong(i);
+    }
+
+    /** Bytes of the live objects allocated at {@code site}. */
+    public long bytesAt(String site) {
+        int i = siteIndex.getInt(site);
+        return i < 0 ? 0 : siteBytes.getLong(i);
     }
 
     /** Packed values of the live objects in ascending id order; ids in {@code ids} when not null. */
@@ -165,6 +198,8 @@ public final class Slab {
         s.pageLive.addAll(pageLive);
         s.sites.addAll(sites);
         s.siteIndex.putAll(siteIndex);
+        s.siteCount.addAll(siteCount);
+        s.siteBytes.addAll(siteBytes);
         s.nextId = nextId;
         s.count = count;
         s.bytes = bytes;
