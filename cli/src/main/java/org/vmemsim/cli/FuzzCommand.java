@@ -21,7 +21,9 @@ import picocli.CommandLine.Option;
         name = "fuzz",
         mixinStandardHelpOptions = true,
         sortOptions = false,
-        description = {"Run random memremap/memunmap sequences and check the model's invariants after every step.",
+        description = {"Run random hot-plug sequences (memremap/memunmap, add/online/offline/remove memory, pmem",
+            "namespaces) and check the model's invariants after every step. Without --pmem the machine gets",
+            "a 4G pmem region at 0x30_0000_0000 for the namespace actions.",
             "Kernel findings (hazards the real kernel has, e.g. H2, H7) are counted; a model violation is shrunk",
             "to a minimal scenario and the exit code is 1."},
         footer = {"", "Examples:",
@@ -55,7 +57,7 @@ public final class FuzzCommand extends BaseCommand {
 
     @Override
     protected void validate() {
-        MachineSpec spec = machine.toSpec();
+        MachineSpec spec = FuzzConfig.withDefaultPmem(machine.toSpec());
         spec.validate();
         config = new FuzzConfig(spec, seed, ops, failRate, fullEvery);
     }

@@ -5,13 +5,17 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.vmemsim.arch.Geometry;
 import org.vmemsim.kernel.RamRange;
+import org.vmemsim.drivers.nvdimm.Nvdimm;
+import org.vmemsim.drivers.nvdimm.PfnMode;
+import org.vmemsim.mm.alloc.ZoneType;
 import org.vmemsim.mm.memremap.MemoryType;
+import org.vmemsim.util.Sz;
 
 /**
  * The built-in actions of the fuzzer: map a device (memremap, with and without an altmap, at
- * aligned and unaligned places, sub-section sized to several sections) and unmap a live one.
- * {@link #defaults()} returns a fresh list so callers can add actions (add/remove memory,
- * online/offline, namespaces) when those exist.
+ * aligned and unaligned places, sub-section sized to several sections) and unmap a live one;
+ * hot-add, online, offline and remove DIMMs; create and destroy pmem namespaces on the machine's
+ * regions. {@link #defaults()} returns a fresh list so callers can add their own.
  */
 public final class Actions {
     private Actions() {}
@@ -20,6 +24,12 @@ public final class Actions {
         List<Action> l = new ArrayList<>();
         l.add(new Memremap());
         l.add(new Memunmap());
+        l.add(new AddMemory());
+        l.add(new RemoveMemory());
+        l.add(new BlockState(true));
+        l.add(new BlockState(false));
+        l.add(new CreateNamespace());
+        l.add(new DestroyNamespace());
         return l;
     }
 
@@ -115,6 +125,157 @@ public final class Actions {
         public FuzzStep generate(FuzzWorld w, SplittableRandom rng) {
             List<FuzzWorld.Device> live = w.liveDevices();
             return new MemunmapFuzzStep(live.get(rng.nextInt(live.size())).id());
+        }
+    }
+
+    /** Draws a DIMM hot-add in the DIMM window: whole blocks mostly, sometimes misaligned or on node 1. */
+    public static final class AddMemory implements Action {
+        @Override
+        public String name() {
+            return "add_memory";
+        }
+
+        @Override
+        public int weight() {
+            return 1;
+        }
+
+        @Override
+        public boolean precondition(FuzzWorld w) {
+            return true;
+        }
+
+        @Override
+        public FuzzStep generate(FuzzWorld w, SplittableRandom rng) {
+            long block = w.g.memoryBlockSize;
+            long nrBlocks = w.dimmWindowSize / block;
+            long first = rng.nextLong(nrBlocks);
+            long start = w.dimmWindowStart + first * block;
+            long size = (1 + rng.nextLong(Math.min(3, nrBlocks - first))) * block;
+            if (rng.nextInt(100) < 5) {
+                start += w.g.pagesPerSubsection << w.g.pageShift; // not block aligned: -EINVAL
+            }
+            int nid = rng.nextInt(100) < 10 ? 1 : 0;
+            return new AddMemoryFuzzStep(w.newDimmId(), start, size, nid, rng.nextBoolean());
+        }
+    }
+
+    /** Draws the removal of a live DIMM (online blocks make it fail with -EBUSY). */
+    public static final class RemoveMemory implements Action {
+        @Override
+        public String name() {
+            return "remove_memory";
+        }
+
+        @Override
+        public int weight() {
+            return 1;
+        }
+
+        @Override
+        public boolean precondition(FuzzWorld w) {
+            return !w.dimms().isEmpty();
+        }
+
+        @Override
+        public FuzzStep generate(FuzzWorld w, SplittableRandom rng) {
+            List<FuzzWorld.Dimm> d = w.dimms();
+            return new RemoveMemoryFuzzStep(d.get(rng.nextInt(d.size())).id());
+        }
+    }
+
+    /** Draws onlining (to Normal, Movable or the default zone) or offlining of some blocks of a live DIMM. */
+    public static final class BlockState implements Action {
+        private final boolean online;
+
+        public BlockState(boolean online) {
+            this.online = online;
+        }
+
+        @Override
+        public String name() {
+            return online ? "online" : "offline";
+        }
+
+        @Override
+        public int weight() {
+            return 1;
+        }
+
+        @Override
+        public boolean precondition(FuzzWorld w) {
+            return !w.dimms().isEmpty();
+        }
+
+        @Override
+        public FuzzStep generate(FuzzWorld w, SplittableRandom rng) {
+            List<FuzzWorld.Dimm> ds = w.dimms();
+            FuzzWorld.Dimm d = ds.get(rng.nextInt(ds.size()));
+            long block = w.g.memoryBlockSize;
+            long n = d.size() / block;
+            long first = rng.nextLong(n);
+            long count = 1 + rng.nextLong(n - first);
+            int z = rng.nextInt(3);
+            ZoneType zone = z == 0 ? null : z == 1 ? ZoneType.NORMAL : ZoneType.MOVABLE;
+            return new BlockStateFuzzStep(online, d.start() + first * block, count * block, zone);
+        }
+    }
+
+    /** Draws a namespace on a pmem region: fsdax or devdax, map=dev or mem, a default or explicit alignment. */
+    public static final class CreateNamespace implements Action {
+        @Override
+        public String name() {
+            return "create-namespace";
+        }
+
+        @Override
+        public int weight() {
+            return 1;
+        }
+
+        @Override
+        public boolean precondition(FuzzWorld w) {
+            return !w.k.nvdimm.regions().isEmpty();
+        }
+
+        @Override
+        public FuzzStep generate(FuzzWorld w, SplittableRandom rng) {
+            int region = rng.nextInt(w.k.nvdimm.regions().size());
+            long section = w.g.pagesPerSection << w.g.pageShift;
+            long regionSize = w.k.nvdimm.regions().get(region).size();
+            // whole sections mostly (what capacity planning creates); any 16 MiB multiple sometimes
+            long size = rng.nextInt(100) < 70 && regionSize >= section
+                    ? (1 + rng.nextLong(Math.min(4, regionSize / section))) * section
+                    : (1 + rng.nextLong(64)) * Nvdimm.REGION_ALIGN;
+            boolean dax = rng.nextBoolean();
+            PfnMode map = rng.nextInt(100) < 60 ? PfnMode.PMEM : PfnMode.RAM;
+            int a = rng.nextInt(100);
+            long align = a < 60 ? 0 : a < 80 ? Sz.SZ_2M : a < 95 ? w.g.pageSize : Sz.SZ_1G;
+            return new NamespaceFuzzStep(region, size, dax, map, align);
+        }
+    }
+
+    /** Draws the destruction of a live namespace. */
+    public static final class DestroyNamespace implements Action {
+        @Override
+        public String name() {
+            return "destroy-namespace";
+        }
+
+        @Override
+        public int weight() {
+            return 1;
+        }
+
+        @Override
+        public boolean precondition(FuzzWorld w) {
+            return !w.k.nvdimm.namespaces().isEmpty();
+        }
+
+        @Override
+        public FuzzStep generate(FuzzWorld w, SplittableRandom rng) {
+            List<String> names = new ArrayList<>(new java.util.TreeSet<>(w.k.nvdimm.namespaces().keySet()));
+            return new NamespaceDestroyFuzzStep(names.get(rng.nextInt(names.size())));
         }
     }
 }

@@ -1,6 +1,8 @@
 package org.vmemsim.check;
 
 import org.vmemsim.kernel.MachineSpec;
+import org.vmemsim.kernel.RamRange;
+import org.vmemsim.util.U64;
 
 /**
  * One fuzz campaign: the machine, the seed, how many operations, the probability that any one
@@ -19,6 +21,26 @@ public record FuzzConfig(MachineSpec spec, long seed, long ops, double failRate,
         if (fullEvery < 0) {
             throw new IllegalArgumentException("full-check interval " + fullEvery + " must not be negative");
         }
+    }
+
+    /** Where {@link #withDefaultPmem} puts its region: 192 GiB, clear of the fuzzer's DIMM and device windows. */
+    public static final long DEFAULT_PMEM_START = 0x30_0000_0000L;
+    public static final long DEFAULT_PMEM_SIZE = 4L << 30;
+
+    /**
+     * The machine as given, plus one 4 GiB pmem region at 192 GiB when it has none (so that the
+     * namespace actions have somewhere to run) and the range is free of RAM.
+     */
+    public static MachineSpec withDefaultPmem(MachineSpec spec) {
+        if (spec.pmem.isEmpty()) {
+            for (RamRange r : spec.ram) {
+                if (U64.overlaps(r.start(), r.end(), DEFAULT_PMEM_START, DEFAULT_PMEM_START + DEFAULT_PMEM_SIZE)) {
+                    return spec;
+                }
+            }
+            spec.pmem.add(new RamRange(DEFAULT_PMEM_START, DEFAULT_PMEM_SIZE, 0));
+        }
+        return spec;
     }
 
     public static FuzzConfig of(MachineSpec spec, long seed, long ops) {

@@ -19,6 +19,9 @@ public final class FuzzWorld {
     /** A live device as the fuzzer mapped it; {@code altmapFree < 0}: no altmap. */
     public record Device(String id, MemoryType type, long start, long size, long altmapReserve, long altmapFree) {}
 
+    /** A live hot-added DIMM as the fuzzer added it. */
+    public record Dimm(String id, long start, long size) {}
+
     /** A leak reported by a step: the failed device and the pool its leftover sections still use. */
     public record Leak(String id, long startPfn, long endPfn, Pool pool) {}
 
@@ -28,6 +31,10 @@ public final class FuzzWorld {
     public final long windowStart;
     public final long windowSize;
     private final Map<String, Device> live = new LinkedHashMap<>();
+    private final Map<String, Dimm> dimms = new LinkedHashMap<>();
+    /** DIMM placement window: 8 memory blocks at 64 GiB, below the device window. */
+    public final long dimmWindowStart;
+    public final long dimmWindowSize;
     private final List<Pool> leakedPools = new ArrayList<>();
     private Leak lastLeak;
     private int nextId;
@@ -37,6 +44,8 @@ public final class FuzzWorld {
         this.g = k.g;
         this.windowStart = 128 * Sz.SZ_1G;
         this.windowSize = 8 * (g.pagesPerSection << g.pageShift);
+        this.dimmWindowStart = 64 * Sz.SZ_1G;
+        this.dimmWindowSize = 8 * g.memoryBlockSize;
     }
 
     /** A fresh device name: d1, d2, ... */
@@ -44,9 +53,14 @@ public final class FuzzWorld {
         return "d" + (++nextId);
     }
 
+    /** A fresh DIMM name: m1, m2, ... (shares the counter with devices). */
+    public String newDimmId() {
+        return "m" + (++nextId);
+    }
+
     /** Makes {@link #newId} continue after {@code id} (for replays of recorded steps). */
     public void sawId(String id) {
-        if (id.startsWith("d")) {
+        if (id.startsWith("d") || id.startsWith("m")) {
             try {
                 nextId = Math.max(nextId, Integer.parseInt(id.substring(1)));
             } catch (NumberFormatException e) {
@@ -69,6 +83,22 @@ public final class FuzzWorld {
 
     public void removed(String id) {
         live.remove(id);
+    }
+
+    public List<Dimm> dimms() {
+        return List.copyOf(dimms.values());
+    }
+
+    public Dimm dimm(String id) {
+        return dimms.get(id);
+    }
+
+    public void dimmAdded(Dimm d) {
+        dimms.put(d.id(), d);
+    }
+
+    public void dimmRemoved(String id) {
+        dimms.remove(id);
     }
 
     /** Records that a failed step left sections (and maybe an altmap pool) in use: hazard H7. */

@@ -2,10 +2,8 @@ package org.vmemsim.check;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.vmemsim.arch.Geometry;
 import org.vmemsim.kernel.Kernel;
 import org.vmemsim.mm.memremap.MemoryType;
-import org.vmemsim.mm.sparse.MemSection;
 import org.vmemsim.util.Sz;
 import org.vmemsim.util.U64;
 
@@ -66,46 +64,17 @@ public record MemremapFuzzStep(String id, MemoryType type, long start, long size
     public int apply(FuzzWorld w) {
         Kernel k = w.k;
         w.sawId(id);
-        boolean checkLeak = U64.isAligned(start, k.g.pagesPerSubsection << k.g.pageShift)
-                && U64.isAligned(size, k.g.pagesPerSubsection << k.g.pageShift) && size != 0 && !U64.endOverflows(start, size);
-        long[] activeBefore = checkLeak ? activeSubsections(k) : null;
+        long[] activeBefore = LeakProbe.active(k, start, size);
         long freePfns = resolvedFree(k);
         int ret = k.memremap(id, type, start, size, hasAltmap() ? reserve : 0, freePfns, nid);
         if (ret == 0) {
             w.added(new FuzzWorld.Device(id, type, start, size, reserve, freePfns));
-        } else if (checkLeak) {
-            long[] after = activeSubsections(k);
-            long lastNew = -1;
-            for (int i = 0; i < after.length; i++) {
-                if ((after[i] & ~activeBefore[i]) != 0) {
-                    lastNew = i * 64L + 63 - Long.numberOfLeadingZeros(after[i] & ~activeBefore[i]);
-                }
-            }
-            if (lastNew >= 0) {
-                long startPfn = start >>> k.g.pageShift;
-                long endPfn = startPfn + (lastNew + 1) * k.g.pagesPerSubsection;
-                Pool pool = hasAltmap() ? new Pool(id, startPfn + reserve, startPfn + reserve + freePfns, true) : null;
-                w.leaked(new FuzzWorld.Leak(id, startPfn, endPfn, pool));
-            }
+        } else {
+            long startPfn = start >>> k.g.pageShift;
+            Pool pool = hasAltmap() ? new Pool(id, startPfn + reserve, startPfn + reserve + freePfns, true) : null;
+            LeakProbe.report(w, id, start, size, activeBefore, pool);
         }
         return ret;
-    }
-
-    /** Bit i set: the i-th sub-section of the range is active. */
-    private long[] activeSubsections(Kernel k) {
-        Geometry g = k.g;
-        long startPfn = start >>> g.pageShift;
-        long n = (size >>> g.pageShift) / g.pagesPerSubsection;
-        long[] bits = new long[(int) ((n + 63) / 64)];
-        for (long i = 0; i < n; i++) {
-            long pfn = startPfn + i * g.pagesPerSubsection;
-            MemSection ms = k.sparse.pfnToSection(pfn);
-            int idx = (int) ((pfn & (g.pagesPerSection - 1)) / g.pagesPerSubsection);
-            if (ms != null && ms.usage != null && ms.usage.test(idx)) {
-                bits[(int) (i >>> 6)] |= 1L << (i & 63);
-            }
-        }
-        return bits;
     }
 
     @Override

@@ -31,10 +31,18 @@ final class ScenarioYaml {
         sb.append("  va_bits: ").append(m.effectiveVaBits()).append('\n');
         sb.append("  kernel: ").append(m.profile.label).append('\n');
         sb.append("  rodata_full: ").append(m.rodataFull).append('\n');
+        sb.append("  memmap_on_memory: \"").append(m.memmapOnMemory).append("\"\n");
         sb.append("  ram:\n");
         for (RamRange r : m.ram) {
             sb.append("    - {start: ").append(U64.hex(r.start())).append(", size: ").append(Sz.human(r.size()))
                     .append(", node: ").append(r.node()).append("}\n");
+        }
+        if (!m.pmem.isEmpty()) {
+            sb.append("  pmem:\n");
+            for (RamRange r : m.pmem) {
+                sb.append("    - {start: ").append(U64.hex(r.start())).append(", size: ").append(Sz.human(r.size()))
+                        .append(", node: ").append(r.node()).append("}\n");
+            }
         }
         sb.append("steps:\n");
         for (StepRunner.Planned p : steps) {

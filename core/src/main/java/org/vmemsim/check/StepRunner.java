@@ -64,7 +64,7 @@ final class StepRunner {
                     + first + (v.size() > 1 ? " (+" + (v.size() - 1) + " more)" : ""));
         }
         if (leak != null) {
-            return new Result(ret, Kind.FINDING, "H7", String.format(
+            return new Result(ret, Kind.FINDING_REBOOT, "H7", String.format(
                     "%s failed with %s after adding pfn [0x%x, 0x%x): those sections stay present%s", p.step().describe(),
                     Errno.name(ret), leak.startPfn(), leak.endPfn(), leak.pool() != null ? " with memmap in the altmap pool" : ""));
         }

@@ -45,14 +45,14 @@ class FuzzerTest {
         s.profile = p;
         s.ram.clear();
         s.ram.add(new RamRange(0, 4L << 30, 0));
-        return s;
+        return FuzzConfig.withDefaultPmem(s);
     }
 
     static MachineSpec spec(KernelProfile p, Granule g) {
         MachineSpec s = MachineSpec.defaults();
         s.profile = p;
         s.granule = g;
-        return s;
+        return FuzzConfig.withDefaultPmem(s);
     }
 
     @ParameterizedTest(name = "{0} {1} fail-rate {2}")

@@ -119,13 +119,15 @@ public final class Nvdimm {
         return id;
     }
 
+    /** Where a namespace would go and how its pfn device would be laid out. */
+    public record Layout(Region region, int id, long start, long size, NdPfn pfn, PfnSetup setup) {}
+
     /**
-     * {@code ndctl create-namespace}: carves {@code size} bytes (0 = the largest free extent) from
-     * region {@code regionId}, creates the fsdax or devdax device with {@code map} and {@code align}
-     * (0 = the driver's default), and probes it. Returns 0 or the kernel's errno; on failure nothing
-     * is left behind. {@code out[0]} receives the namespace.
+     * The part of {@code create-namespace} before the device is probed: the region's free extent,
+     * the namespace name and the pfn layout ({@code nvdimm_setup_pfn}). Changes nothing; returns 0
+     * with {@code out[0]} set, or the errno {@link #createNamespace} would return.
      */
-    public int createNamespace(int regionId, long size, boolean dax, PfnMode map, long align, Namespace[] out) {
+    public int layout(int regionId, long size, boolean dax, PfnMode map, long align, Layout[] out) {
         final String fn = "create-namespace";
         if (regionId < 0 || regionId >= regions.size()) {
             return mm.log.fail(Errno.ENODEV, fn, "no region" + regionId + " (the machine has " + regions.size() + ")");
@@ -156,6 +158,29 @@ public final class Nvdimm {
         if (rc != 0) {
             return rc;
         }
+        out[0] = new Layout(r, id, start, size, nd, setup);
+        return 0;
+    }
+
+    /**
+     * {@code ndctl create-namespace}: carves {@code size} bytes (0 = the largest free extent) from
+     * region {@code regionId}, creates the fsdax or devdax device with {@code map} and {@code align}
+     * (0 = the driver's default), and probes it. Returns 0 or the kernel's errno; on failure the
+     * driver keeps nothing (memremap_pages itself may leave sections behind: hazard H7).
+     * {@code out[0]} receives the namespace.
+     */
+    public int createNamespace(int regionId, long size, boolean dax, PfnMode map, long align, Namespace[] out) {
+        Layout[] l = new Layout[1];
+        int rc = layout(regionId, size, dax, map, align, l);
+        if (rc != 0) {
+            return rc;
+        }
+        Region r = l[0].region;
+        long start = l[0].start;
+        size = l[0].size;
+        int id = l[0].id;
+        NdPfn nd = l[0].pfn;
+        PfnSetup setup = l[0].setup;
         DevPagemap pgmap = new DevPagemap(nd.name, dax ? MemoryType.GENERIC : MemoryType.FS_DAX, setup.rangeStart,
                 setup.rangeLen(), setup.altmap);
         rc = memremap.memremapPages(pgmap, r.nid());
