@@ -9,7 +9,7 @@ class FuzzCommandTest {
     void fuzz_printsSummaryWithoutViolations() {
         CliRun r = CliRun.of("fuzz", "--seed", "4", "--ops", "60");
         assertThat(r.code()).as(r.err()).isZero();
-        assertThat(r.out()).startsWith("vmemsim fuzz: seed 4, arm64 4K VA48 mainline rodata_full=1 RAM 4G@0x40000000\n")
+        assertThat(r.out()).startsWith("vmemsim fuzz: seed 4, arm64 4K VA48 mainline rodata_full=1 RAM 4G@0x40000000 pmem 4G@0x3000000000\n")
                 .contains("ops run:              60 of 60\n", "invariant violations: 0\n");
         assertThat(r.err()).isEmpty(); // no terminal in tests: no progress bar
     }
