@@ -15,11 +15,11 @@ import picocli.CommandLine.Option;
  */
 public final class MachineOptions {
     @Option(names = "--arch", paramLabel = "ARCH", defaultValue = "arm64",
-            description = "Architecture (default: ${DEFAULT-VALUE}).")
+            description = "Architecture: arm64, x86_64 or ppc64 (radix MMU) (default: ${DEFAULT-VALUE}).")
     Arch arch;
 
-    @Option(names = "--granule", paramLabel = "SIZE", defaultValue = "4K",
-            description = "Translation granule (base page size): 4K, 16K or 64K (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--granule", paramLabel = "SIZE",
+            description = "Translation granule (base page size): 4K, 16K or 64K (default: 4K; 64K on ppc64).")
     Granule granule;
 
     @Option(names = "--va-bits", paramLabel = "BITS",
@@ -51,7 +51,7 @@ public final class MachineOptions {
     public MachineSpec toSpec() {
         MachineSpec spec = MachineSpec.defaults();
         spec.arch = arch;
-        spec.granule = granule;
+        spec.granule = granule != null ? granule : MachineSpec.defaultGranule(arch);
         spec.vaBits = vaBits;
         spec.profile = kernel;
         spec.rodataFull = rodataFull;

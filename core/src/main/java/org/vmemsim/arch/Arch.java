@@ -5,7 +5,9 @@ import java.util.Locale;
 /** The architectures vmemsim models. */
 public enum Arch {
     ARM64("arm64"),
-    X86_64("x86_64");
+    X86_64("x86_64"),
+    /** powerpc64 Book3S-64 with the radix MMU (the hash MMU is not modelled). */
+    PPC64("ppc64");
 
     public final String label;
 
@@ -21,11 +23,18 @@ public enum Arch {
         if (s.equals("x86-64") || s.equals("amd64") || s.equals("x64")) {
             s = "x86_64";
         }
+        if (s.equals("ppc64-hash") || s.equals("ppc64/hash") || s.equals("hash")) {
+            throw new IllegalArgumentException("arch '" + text
+                    + "': the ppc64 hash MMU is not modelled (valid: ppc64, which is the radix MMU)");
+        }
+        if (s.equals("powerpc64") || s.equals("ppc64le")) {
+            s = "ppc64";
+        }
         for (Arch a : values()) {
             if (a.label.equals(s)) {
                 return a;
             }
         }
-        throw new IllegalArgumentException("unknown arch '" + text + "' (valid: arm64, x86_64)");
+        throw new IllegalArgumentException("unknown arch '" + text + "' (valid: arm64, x86_64, ppc64)");
     }
 }

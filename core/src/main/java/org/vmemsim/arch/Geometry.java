@@ -52,6 +52,8 @@ public final class Geometry {
     public final int maxPageOrder;
     public final int pageblockOrder;
     public final long memoryBlockSize;
+    /** memremap_compat_align(): the smallest alignment a memremap_pages() range may have. */
+    public final long memremapCompatAlign;
     public final long memstartAlign;
 
     public final long pageOffset;
@@ -60,11 +62,30 @@ public final class Geometry {
     public final long vmemmapSize;
     public final long vmemmapEnd;
 
-    /** Builder-style constructor; see {@code Arm64Geometry.of} for how arm64 fills it. */
+    /**
+     * Builder-style constructor; see {@code Arm64Geometry.of} for how arm64 fills it. The memory block
+     * size is one section and memremap_compat_align() the generic SUBSECTION_SIZE.
+     */
     public Geometry(Arch arch, Granule granule, KernelProfile profile, int vaBits, int levels, int[] levelShift,
                     int[] levelPtrs, boolean[] blockAllowed, int sectionSizeBits, int maxPhysmemBits,
                     int maxPageOrder, long memstartAlign, long pageOffset, long pageEnd,
                     long vmemmapStart, long vmemmapSize, long vmemmapEnd) {
+        this(arch, granule, profile, vaBits, levels, levelShift, levelPtrs, blockAllowed, sectionSizeBits,
+                maxPhysmemBits, maxPageOrder, memstartAlign, pageOffset, pageEnd, vmemmapStart, vmemmapSize,
+                vmemmapEnd, 1L << sectionSizeBits, 1L << SUBSECTION_SHIFT);
+    }
+
+    /**
+     * The full constructor: as above, plus the memory block size ({@code memory_block_size_bytes()})
+     * and {@code memremap_compat_align()} of architectures that override them. PMD and PUD shifts are
+     * those of the hardware levels, so tables whose index widths differ per level (powerpc radix) are
+     * described exactly.
+     */
+    public Geometry(Arch arch, Granule granule, KernelProfile profile, int vaBits, int levels, int[] levelShift,
+                    int[] levelPtrs, boolean[] blockAllowed, int sectionSizeBits, int maxPhysmemBits,
+                    int maxPageOrder, long memstartAlign, long pageOffset, long pageEnd,
+                    long vmemmapStart, long vmemmapSize, long vmemmapEnd, long memoryBlockSize,
+                    long memremapCompatAlign) {
         this.arch = arch;
         this.granule = granule;
         this.profile = profile;
@@ -82,12 +103,12 @@ public final class Geometry {
             entryName[i] = fromLeaf[levels - 1 - i];
             tableName[i] = i == 0 ? "PGD" : fromLeaf[levels - 1 - i];
         }
-        this.ptrsPerTable = 1 << (pageShift - 3);
+        this.ptrsPerTable = levelPtrs[levels - 1];
         this.ptrsPerPgd = levelPtrs[0];
-        this.pmdShift = pageShift + (pageShift - 3);
+        this.pmdShift = levelShift[levels - 2];
         this.pgdirShift = levelShift[0];
         // A folded PUD level (2-level tables) takes the PGD's shift, as asm-generic/pgtable-nopud.h does.
-        this.pudShift = Math.min(pmdShift + (pageShift - 3), pgdirShift);
+        this.pudShift = levels >= 3 ? levelShift[levels - 3] : pgdirShift;
         this.pmdSize = 1L << pmdShift;
         this.pudSize = 1L << pudShift;
         this.sectionSizeBits = sectionSizeBits;
@@ -100,7 +121,8 @@ public final class Geometry {
         this.nrMemSections = 1L << (maxPhysmemBits - sectionSizeBits);
         this.maxPageOrder = maxPageOrder;
         this.pageblockOrder = pmdShift - pageShift;
-        this.memoryBlockSize = 1L << sectionSizeBits;
+        this.memoryBlockSize = memoryBlockSize;
+        this.memremapCompatAlign = memremapCompatAlign;
         this.memstartAlign = memstartAlign;
         this.pageOffset = pageOffset;
         this.pageEnd = pageEnd;

@@ -240,6 +240,31 @@ public enum KernelProfile {
         return atLeast(609);
     }
 
+    /**
+     * powerpc radix has its own vmemmap population and free ({@code radix__vmemmap_populate} with PMD
+     * leaves and base-page fallback, {@code radix__vmemmap_free} through {@code remove_pagetable});
+     * before, radix used the shared {@code __vmemmap_populate} of init_64.c (2 MiB chunks,
+     * {@code vmemmap_list}) and {@code __vmemmap_free}. Commit 368a0590d954 ("powerpc/book3s64/vmemmap:
+     * switch radix to use a different vmemmap handling function"), v6.5.
+     *
+     * @kernel arch/powerpc/mm/init_64.c: vmemmap_populate
+     */
+    public boolean ppc64RadixOwnVmemmap() {
+        return atLeast(605);
+    }
+
+    /**
+     * radix__vmemmap_populate aligns {@code start} down to PAGE_SIZE (so the altmap boundary check sees
+     * the first pfn of the memmap page) and takes the base-page path for any chunk that is not PMD
+     * aligned, with or without an altmap ("powerpc/book3s64/radix: Fix ... vmemmap start alignment",
+     * 2025). Modelled for mainline only; 6.12 computes the check from the unaligned start.
+     *
+     * @kernel arch/powerpc/mm/book3s64/radix_pgtable.c: radix__vmemmap_populate
+     */
+    public boolean ppc64VmemmapAlignStart() {
+        return this == MAINLINE;
+    }
+
     /** /proc/vmstat nr_memmap_pages and nr_memmap_boot_pages exist (v6.11). */
     public boolean vmstatMemmapCounters() {
         return atLeast(611);

@@ -28,6 +28,15 @@ public interface PteFormat {
     /** A table descriptor pointing at the table page at {@code pa}. */
     long mkTable(long pa);
 
+    /**
+     * A table descriptor pointing at the table of hardware level {@code childLevel} at {@code pa};
+     * formats whose table descriptors encode the size of the next table (powerpc radix NLS) override
+     * this.
+     */
+    default long mkTable(long pa, int childLevel) {
+        return mkTable(pa);
+    }
+
     /** A block descriptor for normal kernel memory (PROT_SECT_NORMAL). */
     long mkSectNormal(long pa);
 

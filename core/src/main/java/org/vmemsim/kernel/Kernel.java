@@ -10,6 +10,9 @@ import org.vmemsim.arch.x86.X86Pte;
 import org.vmemsim.arch.x86.mm.X86Init64;
 import org.vmemsim.arch.arm64.mm.Arm64LinearMap;
 import org.vmemsim.arch.arm64.mm.Arm64Mmu;
+import org.vmemsim.arch.ppc64.Ppc64Pte;
+import org.vmemsim.arch.ppc64.mm.Ppc64Init64;
+import org.vmemsim.arch.ppc64.mm.Ppc64Mem;
 import org.vmemsim.drivers.nvdimm.Nvdimm;
 import org.vmemsim.drivers.dax.DaxKmem;
 import org.vmemsim.mm.alloc.FaultInjector;
@@ -52,6 +55,10 @@ public final class Kernel {
     public final Arm64LinearMap linearMap;
     /** x86-64's vmemmap, direct map and hot-plug code; null on other architectures. */
     public final X86Init64 x86;
+    /** powerpc64 radix vmemmap code (init_64.c, radix_pgtable.c); null on other architectures. */
+    public final Ppc64Init64 ppc64;
+    /** powerpc64 hot-plug entry points (mem.c); null on other architectures. */
+    public final Ppc64Mem ppc64Mem;
     public final Sparse sparse;
     public final MemoryHotplug hotplug;
     public final Memremap memremap;
@@ -78,15 +85,32 @@ public final class Kernel {
             this.mmu = null;
             this.linearMap = null;
             this.x86 = new X86Init64(mm, sparseVmemmap);
+            this.ppc64 = null;
+            this.ppc64Mem = null;
             this.sparseVmemmap.setArch(x86);
             this.sparse = new Sparse(mm, sparseVmemmap);
             this.hotplug = new MemoryHotplug(mm, sparse, x86);
             this.x86.setHooks(hotplug);
+        } else if (g.arch == Arch.PPC64) {
+            this.mm = new MmCore(g, new Ppc64Pte(g), log, faults, phys);
+            this.sparseVmemmap = new SparseVmemmap(mm);
+            this.mmu = null;
+            this.linearMap = null;
+            this.x86 = null;
+            this.ppc64 = new Ppc64Init64(mm, sparseVmemmap);
+            this.ppc64Mem = new Ppc64Mem(mm, ppc64);
+            this.sparseVmemmap.setArch(ppc64);
+            this.sparse = new Sparse(mm, sparseVmemmap);
+            this.ppc64.setPfnValid(sparse::pfnValid);
+            this.hotplug = new MemoryHotplug(mm, sparse, ppc64Mem);
+            this.ppc64Mem.setHooks(hotplug);
         } else {
             this.mm = new MmCore(g, new Arm64Pte(g.pageShift, g.maxPhysmemBits, g.profile), log, faults, phys);
             this.sparseVmemmap = new SparseVmemmap(mm);
             this.mmu = new Arm64Mmu(mm, sparseVmemmap);
             this.x86 = null;
+            this.ppc64 = null;
+            this.ppc64Mem = null;
             this.sparseVmemmap.setArch(mmu);
             this.linearMap = new Arm64LinearMap(mm, mmu, spec.rodataFull);
             this.sparse = new Sparse(mm, sparseVmemmap);
@@ -122,8 +146,8 @@ public final class Kernel {
             mm.phys.add(new PhysRange(d.start(), d.end(), d.node(), PhysRange.Kind.DEVICE, "region" + nvdimm.regions().size()));
             nvdimm.addRegion(d.start(), d.size(), d.node());
         }
-        // arm64_memblock_init: PHYS_OFFSET; x86 has none (the direct map and vmemmap start at pfn 0)
-        mm.memstartAddr = g.arch == Arch.X86_64 ? 0 : U64.alignDown(mm.memblock.memblockStartOfDram(), g.memstartAlign);
+        // arm64_memblock_init: PHYS_OFFSET; x86 and powerpc have none (the linear map and vmemmap start at pfn 0)
+        mm.memstartAddr = g.arch != Arch.ARM64 ? 0 : U64.alignDown(mm.memblock.memblockStartOfDram(), g.memstartAlign);
         // swapper_pg_dir lives in the kernel image; vmemsim reserves its page from memblock.
         long pgd = mm.memblock.memblockAllocOrPanic(g.pageSize, g.pageSize, -1, "swapper_pg_dir");
         mm.pgtable = new KernelPgtable(g, mm.fmt, mm.frames, pgd >>> g.pageShift);

@@ -8,6 +8,7 @@ import org.vmemsim.arch.Geometry;
 import org.vmemsim.arch.Granule;
 import org.vmemsim.arch.KernelProfile;
 import org.vmemsim.arch.arm64.Arm64Geometry;
+import org.vmemsim.arch.ppc64.Ppc64Geometry;
 import org.vmemsim.arch.x86.X86Geometry;
 import org.vmemsim.util.Sz;
 import org.vmemsim.util.U64;
@@ -39,11 +40,20 @@ public final class MachineSpec {
         return m;
     }
 
+    /** The granule a machine gets when none is named: 64K on ppc64 (radix 64K), else 4K. */
+    public static Granule defaultGranule(Arch arch) {
+        return arch == Arch.PPC64 ? Granule.G64K : Granule.G4K;
+    }
+
     public int effectiveVaBits() {
         if (vaBits != null) {
             return vaBits;
         }
-        return arch == Arch.X86_64 ? X86Geometry.defaultVaBits() : Arm64Geometry.defaultVaBits(granule);
+        return switch (arch) {
+            case X86_64 -> X86Geometry.defaultVaBits();
+            case PPC64 -> Ppc64Geometry.defaultVaBits();
+            case ARM64 -> Arm64Geometry.defaultVaBits(granule);
+        };
     }
 
     /**
@@ -55,6 +65,7 @@ public final class MachineSpec {
         Geometry g = switch (arch) {
             case ARM64 -> Arm64Geometry.of(granule, effectiveVaBits(), profile);
             case X86_64 -> X86Geometry.of(granule, effectiveVaBits(), profile);
+            case PPC64 -> Ppc64Geometry.of(granule, effectiveVaBits(), profile);
         };
         if (!memmapOnMemory.equals("N") && !memmapOnMemory.equals("Y") && !memmapOnMemory.equals("force")) {
             throw new IllegalArgumentException("memmap_on_memory '" + memmapOnMemory + "' must be N, Y or force");
@@ -108,8 +119,8 @@ public final class MachineSpec {
                 }
             }
         }
-        // x86 has no memstart_addr: the direct map starts at physical 0
-        long memstart = arch == Arch.X86_64 ? 0 : U64.alignDown(sorted.get(0).start(), g.memstartAlign);
+        // x86 and powerpc have no memstart_addr: the linear map starts at physical 0
+        long memstart = arch != Arch.ARM64 ? 0 : U64.alignDown(sorted.get(0).start(), g.memstartAlign);
         long lastEnd = sorted.get(sorted.size() - 1).end();
         if (U64.gt(lastEnd - memstart, g.linearRegionSize())) {
             throw new IllegalArgumentException("RAM spans " + U64.hex(memstart) + ".." + U64.hex(lastEnd)

@@ -167,7 +167,7 @@ public final class ScenarioParser {
     static MachineSpec machine(Args m) {
         MachineSpec spec = MachineSpec.defaults();
         spec.arch = m.has("arch") ? convert(m, "arch", Arch::parse) : spec.arch;
-        spec.granule = m.has("granule") ? convert(m, "granule", Granule::parse) : spec.granule;
+        spec.granule = m.has("granule") ? convert(m, "granule", Granule::parse) : MachineSpec.defaultGranule(spec.arch);
         if (m.has("va_bits")) {
             spec.vaBits = (int) m.count("va_bits", 64);
         }

@@ -7,6 +7,7 @@ public enum Errno {
     ENXIO(6),
     E2BIG(7),
     ENOMEM(12),
+    EFAULT(14),
     EBUSY(16),
     EEXIST(17),
     ENODEV(19),

@@ -6,6 +6,7 @@ import org.vmemsim.arch.arm64.Arm64Ptdump;
 import org.vmemsim.arch.Arch;
 import org.vmemsim.arch.Geometry;
 import org.vmemsim.arch.arm64.Arm64Pte;
+import org.vmemsim.arch.ppc64.Ppc64Ptdump;
 import org.vmemsim.arch.x86.X86Ptdump;
 import org.vmemsim.kernel.Kernel;
 import org.vmemsim.mm.phys.PgTable;
@@ -18,6 +19,9 @@ public final class PtdumpView {
     public static List<String> lines(Kernel k, boolean backing) {
         if (k.g.arch == Arch.X86_64) {
             return x86Lines(k, backing);
+        }
+        if (k.g.arch == Arch.PPC64) {
+            return ppc64Lines(k, backing);
         }
         List<Arm64Ptdump.Leaf> leaves = new ArrayList<>();
         k.mm.pgtable.walkLeaves(k.mm.pgtable.ttbr1Base(), -1L, (va, count, level, desc, stride) -> {
@@ -37,6 +41,21 @@ public final class PtdumpView {
             return t != -1;
         };
         return Arm64Ptdump.format(k.g, (Arm64Pte) k.mm.fmt, leaves, tables, backing);
+    }
+
+    /** powerpc radix: every leaf of the kernel quadrant {@code [0xc000..., 0xc000... + 2^52)}. */
+    private static List<String> ppc64Lines(Kernel k, boolean backing) {
+        List<Ppc64Ptdump.Leaf> leaves = new ArrayList<>();
+        long base = k.mm.pgtable.ttbr1Base();
+        k.mm.pgtable.walkLeaves(base, base + (1L << k.g.vaBits), (va, count, level, desc, stride) -> {
+            long span = k.g.entrySpan(level);
+            for (long i = 0; i < count; i++) {
+                long d = desc + i * stride;
+                String b = backing ? Accounting.backing(k, k.mm.fmt.outputAddress(d)) : null;
+                leaves.add(new Ppc64Ptdump.Leaf(va + i * span, span, level, d, b));
+            }
+        });
+        return Ppc64Ptdump.format(leaves, backing);
     }
 
     /** x86: the generic walker over {@code [0, 2^(VA-1))} and {@code [GUARD_HOLE_END, 2^64)}. */

@@ -48,6 +48,18 @@ class FuzzerTest {
         return FuzzConfig.withDefaultPmem(s);
     }
 
+    /** ppc64 radix, 64K pages, 4 GiB of RAM at physical 0. */
+    static MachineSpec ppc64Spec(KernelProfile p) {
+        MachineSpec s = MachineSpec.defaults();
+        s.arch = Arch.PPC64;
+        s.granule = Granule.G64K;
+        s.vaBits = null;
+        s.profile = p;
+        s.ram.clear();
+        s.ram.add(new RamRange(0, 4L << 30, 0));
+        return s;
+    }
+
     static MachineSpec spec(KernelProfile p, Granule g) {
         MachineSpec s = MachineSpec.defaults();
         s.profile = p;
@@ -68,6 +80,15 @@ class FuzzerTest {
     @MethodSource("x86Campaigns")
     void fuzz_boundedCampaignX86_noInvariantViolations(KernelProfile p, double failRate) {
         FuzzReport r = new Fuzzer(FuzzConfig.of(x86Spec(p), 11, failRate > 0 ? 100 : 200).withFailRate(failRate)).run();
+        assertThat(r.violations()).as(r.text()).isEmpty();
+        assertThat(r.opsRun).isEqualTo(r.config.ops());
+        assertThat(r.text()).contains("invariant violations: 0\n");
+    }
+
+    @ParameterizedTest(name = "ppc64 64K {0} fail-rate {1}")
+    @MethodSource("x86Campaigns")
+    void fuzz_boundedCampaignPpc64_noInvariantViolations(KernelProfile p, double failRate) {
+        FuzzReport r = new Fuzzer(FuzzConfig.of(ppc64Spec(p), 11, failRate > 0 ? 100 : 200).withFailRate(failRate)).run();
         assertThat(r.violations()).as(r.text()).isEmpty();
         assertThat(r.opsRun).isEqualTo(r.config.ops());
         assertThat(r.text()).contains("invariant violations: 0\n");

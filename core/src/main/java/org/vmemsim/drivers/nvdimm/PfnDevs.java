@@ -57,6 +57,10 @@ public final class PfnDevs {
      * @kernel arch/arm64/Kconfig: HAVE_ARCH_TRANSPARENT_HUGEPAGE_PUD (not selected)
      */
     static boolean hasTransparentPudHugepage(Geometry g) {
+        if (g.arch == Arch.PPC64) {
+            // book3s64 selects HAVE_ARCH_TRANSPARENT_HUGEPAGE_PUD from v6.6 (radix only)
+            return g.profile.ordinal100 >= 606;
+        }
         return g.arch != Arch.ARM64;
     }
 
@@ -107,12 +111,14 @@ public final class PfnDevs {
     }
 
     /**
-     * The smallest alignment a memremap_pages() range may have: {@code SUBSECTION_SIZE} = 2 MiB.
+     * The smallest alignment a memremap_pages() range may have, as the architecture defines it: the
+     * generic {@code SUBSECTION_SIZE} (2 MiB), or the override of powerpc (still 2 MiB under the radix
+     * MMU; the hash MMU's 16 MiB linear page is not modelled).
      *
-     * @kernel mm/memremap.c: memremap_compat_align
+     * @kernel mm/memremap.c: memremap_compat_align (arch/powerpc/mm/book3s64/pgtable.c: memremap_compat_align)
      */
     public static long memremapCompatAlign(Geometry g) {
-        return 1L << Geometry.SUBSECTION_SHIFT;
+        return g.memremapCompatAlign;
     }
 
     /**

@@ -103,7 +103,7 @@ public final class KernelPgtable {
     /** Installs a fresh zeroed table (frame {@code childPfn}) under entry {@code idx} of table {@code parentPfn}. */
     public void installTable(long parentPfn, int idx, long childPfn, int childLevel) {
         frames.createTable(childPfn, g.ptrs(childLevel));
-        table(parentPfn).set(idx, fmt.mkTable(childPfn << g.pageShift));
+        table(parentPfn).set(idx, fmt.mkTable(childPfn << g.pageShift, childLevel));
     }
 
     /** Forgets the contents of a table frame that was unlinked from its parent. */
@@ -159,9 +159,12 @@ public final class KernelPgtable {
         return -1;
     }
 
-    /** Start VA of the TTBR1 region (entry 0 of the PGD). */
+    /**
+     * Start VA of the kernel's translated region (entry 0 of the PGD): the TTBR1 region on arm64, the
+     * upper canonical half on x86-64, quadrant 3 ({@code 0xc000...}) on powerpc radix.
+     */
     public long ttbr1Base() {
-        return -(1L << g.vaBits);
+        return g.pageOffset & -(1L << g.vaBits);
     }
 
     /**
