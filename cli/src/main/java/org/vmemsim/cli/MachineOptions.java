@@ -18,8 +18,8 @@ public final class MachineOptions {
             description = "Architecture (default: ${DEFAULT-VALUE}).")
     Arch arch;
 
-    @Option(names = "--granule", paramLabel = "SIZE", defaultValue = "4K",
-            description = "Translation granule (base page size): 4K, 16K or 64K (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--granule", paramLabel = "SIZE",
+            description = "Translation granule (base page size): 4K, 16K or 64K (default: 4K; 16K on ia64).")
     Granule granule;
 
     @Option(names = "--va-bits", paramLabel = "BITS",
@@ -51,7 +51,7 @@ public final class MachineOptions {
     public MachineSpec toSpec() {
         MachineSpec spec = MachineSpec.defaults();
         spec.arch = arch;
-        spec.granule = granule;
+        spec.granule = granule != null ? granule : arch == Arch.IA64 ? Granule.G16K : Granule.G4K;
         spec.vaBits = vaBits;
         spec.profile = kernel;
         spec.rodataFull = rodataFull;

@@ -37,7 +37,13 @@ public final class Actions {
 
         @Override
         public boolean precondition(FuzzWorld w) {
-            return true;
+            return unavailable(w) == null;
+        }
+
+        /** ZONE_DEVICE is missing on ia64 and on riscv64 before 6.11. */
+        @Override
+        public String unavailable(FuzzWorld w) {
+            return org.vmemsim.arch.ArchFeatures.zoneDeviceUnavailable(w.g.arch, w.g.profile);
         }
 
         @Override

@@ -6,6 +6,12 @@ import java.util.TreeMap;
 import org.vmemsim.arch.Arch;
 import org.vmemsim.arch.Geometry;
 import org.vmemsim.arch.arm64.Arm64Pte;
+import org.vmemsim.arch.ia64.Ia64Pte;
+import org.vmemsim.arch.ia64.mm.Ia64Discontig;
+import org.vmemsim.arch.ia64.mm.Ia64Init;
+import org.vmemsim.arch.riscv.RiscvGeometry;
+import org.vmemsim.arch.riscv.RiscvPte;
+import org.vmemsim.arch.riscv.mm.RiscvInit;
 import org.vmemsim.arch.x86.X86Pte;
 import org.vmemsim.arch.x86.mm.X86Init64;
 import org.vmemsim.arch.arm64.mm.Arm64LinearMap;
@@ -52,6 +58,10 @@ public final class Kernel {
     public final Arm64LinearMap linearMap;
     /** x86-64's vmemmap, direct map and hot-plug code; null on other architectures. */
     public final X86Init64 x86;
+    /** riscv64's vmemmap, linear map and hot-plug code; null on other architectures. */
+    public final RiscvInit riscv;
+    /** ia64's hot-plug code (no linear-map page tables); null on other architectures. */
+    public final Ia64Init ia64;
     public final Sparse sparse;
     public final MemoryHotplug hotplug;
     public final Memremap memremap;
@@ -72,6 +82,8 @@ public final class Kernel {
         this.spec = spec;
         this.g = g;
         PhysMap phys = new PhysMap();
+        RiscvInit rv = null;
+        Ia64Init ia = null;
         if (g.arch == Arch.X86_64) {
             this.mm = new MmCore(g, new X86Pte(), log, faults, phys);
             this.sparseVmemmap = new SparseVmemmap(mm);
@@ -82,6 +94,30 @@ public final class Kernel {
             this.sparse = new Sparse(mm, sparseVmemmap);
             this.hotplug = new MemoryHotplug(mm, sparse, x86);
             this.x86.setHooks(hotplug);
+        } else if (g.arch == Arch.RISCV64) {
+            this.mm = new MmCore(g, new RiscvPte(g.pageShift), log, faults, phys);
+            this.mm.vmemmapFromPfnZero = RiscvGeometry.vmemmapFromPfnZero(g.profile);
+            this.sparseVmemmap = new SparseVmemmap(mm);
+            this.mmu = null;
+            this.linearMap = null;
+            this.x86 = null;
+            rv = new RiscvInit(mm, sparseVmemmap);
+            this.sparseVmemmap.setArch(rv);
+            this.sparse = new Sparse(mm, sparseVmemmap);
+            this.hotplug = new MemoryHotplug(mm, sparse, rv);
+            rv.setHooks(hotplug);
+        } else if (g.arch == Arch.IA64) {
+            this.mm = new MmCore(g, new Ia64Pte(), log, faults, phys);
+            this.mm.vmemmapFromPfnZero = true; // vmemmap = (struct page *)VMALLOC_END
+            this.sparseVmemmap = new SparseVmemmap(mm);
+            this.mmu = null;
+            this.linearMap = null;
+            this.x86 = null;
+            this.sparseVmemmap.setArch(new Ia64Discontig(sparseVmemmap));
+            this.sparse = new Sparse(mm, sparseVmemmap);
+            ia = new Ia64Init(mm);
+            this.hotplug = new MemoryHotplug(mm, sparse, ia);
+            ia.setHooks(hotplug);
         } else {
             this.mm = new MmCore(g, new Arm64Pte(g.pageShift, g.maxPhysmemBits, g.profile), log, faults, phys);
             this.sparseVmemmap = new SparseVmemmap(mm);
@@ -93,6 +129,8 @@ public final class Kernel {
             this.hotplug = new MemoryHotplug(mm, sparse, linearMap);
             this.linearMap.setHooks(hotplug);
         }
+        this.riscv = rv;
+        this.ia64 = ia;
         this.memremap = new Memremap(mm, hotplug);
         this.nvdimm = new Nvdimm(mm, memremap);
         this.nvdimm.setIomem(iomem);
@@ -123,6 +161,7 @@ public final class Kernel {
             nvdimm.addRegion(d.start(), d.size(), d.node());
         }
         // arm64_memblock_init: PHYS_OFFSET; x86 has none (the direct map and vmemmap start at pfn 0)
+        // riscv: phys_ram_base (start of DRAM & PMD_MASK); ia64's memstartAlign of 2^50 makes it 0
         mm.memstartAddr = g.arch == Arch.X86_64 ? 0 : U64.alignDown(mm.memblock.memblockStartOfDram(), g.memstartAlign);
         // swapper_pg_dir lives in the kernel image; vmemsim reserves its page from memblock.
         long pgd = mm.memblock.memblockAllocOrPanic(g.pageSize, g.pageSize, -1, "swapper_pg_dir");
@@ -131,6 +170,9 @@ public final class Kernel {
         sparseInit();
         memInit();
         mm.slabAvailable = true;
+        if (riscv != null) {
+            riscv.pgtableCacheInit(); // mm_core_init → pgtable_cache_init, after mem_init
+        }
         requestStandardResources();
         ramHotplug.bootInit();
     }

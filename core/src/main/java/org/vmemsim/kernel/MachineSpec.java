@@ -8,6 +8,8 @@ import org.vmemsim.arch.Geometry;
 import org.vmemsim.arch.Granule;
 import org.vmemsim.arch.KernelProfile;
 import org.vmemsim.arch.arm64.Arm64Geometry;
+import org.vmemsim.arch.ia64.Ia64Geometry;
+import org.vmemsim.arch.riscv.RiscvGeometry;
 import org.vmemsim.arch.x86.X86Geometry;
 import org.vmemsim.util.Sz;
 import org.vmemsim.util.U64;
@@ -43,7 +45,12 @@ public final class MachineSpec {
         if (vaBits != null) {
             return vaBits;
         }
-        return arch == Arch.X86_64 ? X86Geometry.defaultVaBits() : Arm64Geometry.defaultVaBits(granule);
+        return switch (arch) {
+            case X86_64 -> X86Geometry.defaultVaBits();
+            case RISCV64 -> RiscvGeometry.defaultVaBits();
+            case IA64 -> Ia64Geometry.defaultVaBits(granule);
+            default -> Arm64Geometry.defaultVaBits(granule);
+        };
     }
 
     /**
@@ -55,6 +62,8 @@ public final class MachineSpec {
         Geometry g = switch (arch) {
             case ARM64 -> Arm64Geometry.of(granule, effectiveVaBits(), profile);
             case X86_64 -> X86Geometry.of(granule, effectiveVaBits(), profile);
+            case RISCV64 -> RiscvGeometry.of(granule, effectiveVaBits(), profile);
+            case IA64 -> Ia64Geometry.of(granule, effectiveVaBits(), profile);
         };
         if (!memmapOnMemory.equals("N") && !memmapOnMemory.equals("Y") && !memmapOnMemory.equals("force")) {
             throw new IllegalArgumentException("memmap_on_memory '" + memmapOnMemory + "' must be N, Y or force");

@@ -167,7 +167,8 @@ public final class ScenarioParser {
     static MachineSpec machine(Args m) {
         MachineSpec spec = MachineSpec.defaults();
         spec.arch = m.has("arch") ? convert(m, "arch", Arch::parse) : spec.arch;
-        spec.granule = m.has("granule") ? convert(m, "granule", Granule::parse) : spec.granule;
+        spec.granule = m.has("granule") ? convert(m, "granule", Granule::parse)
+                : spec.arch == Arch.IA64 ? Granule.G16K : spec.granule; // ia64's default page size is 16K
         if (m.has("va_bits")) {
             spec.vaBits = (int) m.count("va_bits", 64);
         }

@@ -161,6 +161,9 @@ public final class KernelPgtable {
 
     /** Start VA of the TTBR1 region (entry 0 of the PGD). */
     public long ttbr1Base() {
+        if (g.arch == org.vmemsim.arch.Arch.IA64) {
+            return org.vmemsim.arch.ia64.Ia64Geometry.RGN5_BASE; // the kernel PGD covers region 5 only
+        }
         return -(1L << g.vaBits);
     }
 
