@@ -51,7 +51,7 @@ add("machine-ram-map-float-start.yaml", machine("ram: [{size: 4G, start: 1.5e9}]
 for n, v in {"granule-8K": "granule: 8K", "granule-0": "granule: 0", "granule-list": "granule: [4K]",
              "granule-bool": "granule: true", "granule-neg": "granule: -4K", "granule-2M": "granule: 2M",
              "kernel-4.19": "kernel: '4.19'", "kernel-list": "kernel: [mainline]",
-             "kernel-empty": "kernel: ''", "kernel-map": "kernel: {v: 6.1}", "arch-riscv": "arch: riscv",
+             "kernel-empty": "kernel: ''", "kernel-map": "kernel: {v: 6.1}", "arch-sparc": "arch: sparc64",
              "arch-number": "arch: 64", "va-bits-99": "va_bits: 99", "va-bits-neg": "va_bits: -48",
              "va-bits-string": "va_bits: lots", "va-bits-float": "va_bits: 48.5", "va-bits-39-16k": "granule: 16K, va_bits: 39",
              "rodata-string": "rodata_full: maybe", "rodata-number": "rodata_full: 2",
@@ -225,7 +225,7 @@ print(len(cases), "files")
 
 # --- CLI invocations -------------------------------------------------------------------------------
 MACH = ["--granule=8K", "--granule=0", "--granule=", "--granule=-4K", "--granule=2M", "--kernel=4.19", "--kernel=",
-        "--arch=riscv", "--arch=", "--va-bits=99", "--va-bits=-1", "--va-bits=lots", "--va-bits=48.5",
+        "--arch=sparc64", "--arch=", "--va-bits=99", "--va-bits=-1", "--va-bits=lots", "--va-bits=48.5",
         "--ram=4G@0x4000_0001", "--ram=0@0x4000_0000", "--ram=16E@0", "--ram=1M@0xffff_ffff_ffff_f000",
         "--ram=0x1_0000_0000_0000_0000@0", "--ram=1G@0x1_0000_0000_0000", "--ram=-4G@0", "--ram=4X@0", "--ram=4G",
         "--ram=4G@0x4000_0000 --ram=4G@0x8000_0000", "--ram=4G@0x4000_0000:-1", "--ram=4G@0x4000_0000:x",

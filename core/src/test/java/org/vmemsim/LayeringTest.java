@@ -28,7 +28,7 @@ class LayeringTest {
     private static final List<Layer> LOW_TO_HIGH = List.of(
             new Layer("util", "org.vmemsim.util.."),
             new Layer("archdefs", "org.vmemsim.arch", "org.vmemsim.arch.arm64", "org.vmemsim.arch.x86",
-                    "org.vmemsim.arch.ppc64"),
+                    "org.vmemsim.arch.ppc64", "org.vmemsim.arch.riscv", "org.vmemsim.arch.ia64"),
             new Layer("phys", "org.vmemsim.mm.phys.."),
             new Layer("alloc", "org.vmemsim.mm.alloc.."),
             new Layer("pgtable", "org.vmemsim.mm.pgtable.."),

@@ -19,7 +19,7 @@ public final class MachineOptions {
     Arch arch;
 
     @Option(names = "--granule", paramLabel = "SIZE",
-            description = "Translation granule (base page size): 4K, 16K or 64K (default: 4K; 64K on ppc64).")
+            description = "Translation granule (base page size): 4K, 16K or 64K (default: 4K; 64K on ppc64, 16K on ia64).")
     Granule granule;
 
     @Option(names = "--va-bits", paramLabel = "BITS",

@@ -14,7 +14,7 @@ import picocli.CommandLine.Model.CommandSpec;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = {
-            "An executable model of Linux memory hotplug, the sparse vmemmap and vmem_altmap (arm64, x86_64, ppc64).",
+            "An executable model of Linux memory hotplug, the sparse vmemmap and vmem_altmap (arm64, x86_64, ppc64, riscv64, ia64).",
         },
         subcommands = {RunCommand.class, BootCommand.class, PlanCommand.class, NdctlCommand.class, ReportCommand.class,
             SweepCommand.class, FuzzCommand.class, BenchCommand.class, HelpCommand.class},

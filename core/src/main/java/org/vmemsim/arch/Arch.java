@@ -7,7 +7,9 @@ public enum Arch {
     ARM64("arm64"),
     X86_64("x86_64"),
     /** powerpc64 Book3S-64 with the radix MMU (the hash MMU is not modelled). */
-    PPC64("ppc64");
+    PPC64("ppc64"),
+    RISCV64("riscv64"),
+    IA64("ia64");
 
     public final String label;
 
@@ -30,11 +32,14 @@ public enum Arch {
         if (s.equals("powerpc64") || s.equals("ppc64le")) {
             s = "ppc64";
         }
+        if (s.equals("riscv") || s.equals("rv64")) {
+            s = "riscv64";
+        }
         for (Arch a : values()) {
             if (a.label.equals(s)) {
                 return a;
             }
         }
-        throw new IllegalArgumentException("unknown arch '" + text + "' (valid: arm64, x86_64, ppc64)");
+        throw new IllegalArgumentException("unknown arch '" + text + "' (valid: arm64, x86_64, ppc64, riscv64, ia64)");
     }
 }

@@ -13,5 +13,13 @@ public interface Action {
 
     boolean precondition(FuzzWorld w);
 
+    /**
+     * Null when the machine's kernel has what this action exercises; else the one-line reason (a
+     * feature its architecture or profile lacks). Unavailable actions are never drawn.
+     */
+    default String unavailable(FuzzWorld w) {
+        return null;
+    }
+
     FuzzStep generate(FuzzWorld w, SplittableRandom rng);
 }

@@ -47,7 +47,13 @@ public final class Actions {
 
         @Override
         public boolean precondition(FuzzWorld w) {
-            return true;
+            return unavailable(w) == null;
+        }
+
+        /** ZONE_DEVICE is missing on ia64 and on riscv64 before 6.11. */
+        @Override
+        public String unavailable(FuzzWorld w) {
+            return org.vmemsim.arch.ArchFeatures.zoneDeviceUnavailable(w.g.arch, w.g.profile);
         }
 
         @Override
@@ -142,7 +148,12 @@ public final class Actions {
 
         @Override
         public boolean precondition(FuzzWorld w) {
-            return true;
+            return unavailable(w) == null;
+        }
+
+        @Override
+        public String unavailable(FuzzWorld w) {
+            return org.vmemsim.arch.ArchFeatures.memoryHotplugUnavailable(w.g.arch, w.g.profile);
         }
 
         @Override
@@ -174,7 +185,12 @@ public final class Actions {
 
         @Override
         public boolean precondition(FuzzWorld w) {
-            return !w.dimms().isEmpty();
+            return unavailable(w) == null && !w.dimms().isEmpty();
+        }
+
+        @Override
+        public String unavailable(FuzzWorld w) {
+            return org.vmemsim.arch.ArchFeatures.memoryHotplugUnavailable(w.g.arch, w.g.profile);
         }
 
         @Override
@@ -204,7 +220,12 @@ public final class Actions {
 
         @Override
         public boolean precondition(FuzzWorld w) {
-            return !w.dimms().isEmpty();
+            return unavailable(w) == null && !w.dimms().isEmpty();
+        }
+
+        @Override
+        public String unavailable(FuzzWorld w) {
+            return org.vmemsim.arch.ArchFeatures.memoryHotplugUnavailable(w.g.arch, w.g.profile);
         }
 
         @Override
@@ -235,7 +256,12 @@ public final class Actions {
 
         @Override
         public boolean precondition(FuzzWorld w) {
-            return !w.k.nvdimm.regions().isEmpty();
+            return unavailable(w) == null && !w.k.nvdimm.regions().isEmpty();
+        }
+
+        @Override
+        public String unavailable(FuzzWorld w) {
+            return org.vmemsim.arch.ArchFeatures.zoneDeviceUnavailable(w.g.arch, w.g.profile);
         }
 
         @Override
@@ -269,7 +295,12 @@ public final class Actions {
 
         @Override
         public boolean precondition(FuzzWorld w) {
-            return !w.k.nvdimm.namespaces().isEmpty();
+            return unavailable(w) == null && !w.k.nvdimm.namespaces().isEmpty();
+        }
+
+        @Override
+        public String unavailable(FuzzWorld w) {
+            return org.vmemsim.arch.ArchFeatures.zoneDeviceUnavailable(w.g.arch, w.g.profile);
         }
 
         @Override

@@ -25,6 +25,8 @@ public final class FuzzReport {
     public long elapsedNanos;
     /** CPU time of the fuzzing thread (0 when the JVM cannot measure it): a busy machine inflates the wall time, not this. */
     public long cpuNanos;
+    /** Why the campaign stopped early because no action could be drawn, or null. */
+    public String noAction;
     private final TreeMap<String, Long> results = new TreeMap<>();
     private final Map<String, Finding> findings = new LinkedHashMap<>();
     private final List<String> violations = new ArrayList<>();
@@ -88,6 +90,9 @@ public final class FuzzReport {
         sb.append('\n');
         line(sb, "ops run", opsRun + " of " + config.ops());
         line(sb, "machines booted", Long.toString(machines));
+        if (noAction != null) {
+            line(sb, "stopped", "no applicable action (" + noAction + ")");
+        }
         StringBuilder res = new StringBuilder();
         for (var e : results.entrySet()) {
             res.append(res.length() == 0 ? "" : ", ").append(e.getKey()).append(' ').append(e.getValue());

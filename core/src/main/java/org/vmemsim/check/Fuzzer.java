@@ -47,6 +47,10 @@ public final class Fuzzer {
         List<StepRunner.Planned> episode = new ArrayList<>();
         for (long op = 0; op < cfg.ops(); op++) {
             Action a = pick(w, rng);
+            if (a == null) {
+                noActionApplies(w, report);
+                break;
+            }
             FuzzStep step = a.generate(w, rng);
             StepRunner.Planned p = new StepRunner.Planned(step, drawFailNth(rng));
             episode.add(p);
@@ -98,6 +102,9 @@ public final class Fuzzer {
         for (Action a : actions) {
             total += a.precondition(w) ? a.weight() : 0;
         }
+        if (total == 0) {
+            return null;
+        }
         int x = rng.nextInt(total);
         for (Action a : actions) {
             if (a.precondition(w)) {
@@ -108,6 +115,26 @@ public final class Fuzzer {
             }
         }
         throw new IllegalStateException("no action applies");
+    }
+
+    /**
+     * No action can be drawn on this machine (e.g. memremap where the kernel has no ZONE_DEVICE):
+     * the campaign ends after one invariant check over the whole booted model, and the report says
+     * which actions were unavailable and why.
+     */
+    private void noActionApplies(FuzzWorld w, FuzzReport report) {
+        StringBuilder why = new StringBuilder();
+        for (Action x : actions) {
+            String u = x.unavailable(w);
+            if (u != null) {
+                why.append(why.length() == 0 ? "" : "; ").append(x.name()).append(": ").append(u);
+            }
+        }
+        report.noAction = why.length() == 0 ? "no action's precondition holds" : why.toString();
+        report.fullChecks++;
+        for (Violation v : Invariants.check(CheckContext.full(w.k, w.leakedPools()), invariants)) {
+            report.violation(0, new StepRunner.Result(0, StepRunner.Kind.VIOLATION, v.invariant(), "after boot: " + v));
+        }
     }
 
     /**

@@ -6,6 +6,12 @@ import java.util.TreeMap;
 import org.vmemsim.arch.Arch;
 import org.vmemsim.arch.Geometry;
 import org.vmemsim.arch.arm64.Arm64Pte;
+import org.vmemsim.arch.ia64.Ia64Pte;
+import org.vmemsim.arch.ia64.mm.Ia64Discontig;
+import org.vmemsim.arch.ia64.mm.Ia64Init;
+import org.vmemsim.arch.riscv.RiscvGeometry;
+import org.vmemsim.arch.riscv.RiscvPte;
+import org.vmemsim.arch.riscv.mm.RiscvInit;
 import org.vmemsim.arch.x86.X86Pte;
 import org.vmemsim.arch.x86.mm.X86Init64;
 import org.vmemsim.arch.arm64.mm.Arm64LinearMap;
@@ -59,6 +65,10 @@ public final class Kernel {
     public final Ppc64Init64 ppc64;
     /** powerpc64 hot-plug entry points (mem.c); null on other architectures. */
     public final Ppc64Mem ppc64Mem;
+    /** riscv64's vmemmap, linear map and hot-plug code; null on other architectures. */
+    public final RiscvInit riscv;
+    /** ia64's hot-plug code (no linear-map page tables); null on other architectures. */
+    public final Ia64Init ia64;
     public final Sparse sparse;
     public final MemoryHotplug hotplug;
     public final Memremap memremap;
@@ -79,6 +89,8 @@ public final class Kernel {
         this.spec = spec;
         this.g = g;
         PhysMap phys = new PhysMap();
+        RiscvInit rv = null;
+        Ia64Init ia = null;
         if (g.arch == Arch.X86_64) {
             this.mm = new MmCore(g, new X86Pte(), log, faults, phys);
             this.sparseVmemmap = new SparseVmemmap(mm);
@@ -104,6 +116,34 @@ public final class Kernel {
             this.ppc64.setPfnValid(sparse::pfnValid);
             this.hotplug = new MemoryHotplug(mm, sparse, ppc64Mem);
             this.ppc64Mem.setHooks(hotplug);
+        } else if (g.arch == Arch.RISCV64) {
+            this.mm = new MmCore(g, new RiscvPte(g.pageShift), log, faults, phys);
+            this.mm.vmemmapFromPfnZero = RiscvGeometry.vmemmapFromPfnZero(g.profile);
+            this.sparseVmemmap = new SparseVmemmap(mm);
+            this.mmu = null;
+            this.linearMap = null;
+            this.x86 = null;
+            this.ppc64 = null;
+            this.ppc64Mem = null;
+            rv = new RiscvInit(mm, sparseVmemmap);
+            this.sparseVmemmap.setArch(rv);
+            this.sparse = new Sparse(mm, sparseVmemmap);
+            this.hotplug = new MemoryHotplug(mm, sparse, rv);
+            rv.setHooks(hotplug);
+        } else if (g.arch == Arch.IA64) {
+            this.mm = new MmCore(g, new Ia64Pte(), log, faults, phys);
+            this.mm.vmemmapFromPfnZero = true; // vmemmap = (struct page *)VMALLOC_END
+            this.sparseVmemmap = new SparseVmemmap(mm);
+            this.mmu = null;
+            this.linearMap = null;
+            this.x86 = null;
+            this.ppc64 = null;
+            this.ppc64Mem = null;
+            this.sparseVmemmap.setArch(new Ia64Discontig(sparseVmemmap));
+            this.sparse = new Sparse(mm, sparseVmemmap);
+            ia = new Ia64Init(mm);
+            this.hotplug = new MemoryHotplug(mm, sparse, ia);
+            ia.setHooks(hotplug);
         } else {
             this.mm = new MmCore(g, new Arm64Pte(g.pageShift, g.maxPhysmemBits, g.profile), log, faults, phys);
             this.sparseVmemmap = new SparseVmemmap(mm);
@@ -117,6 +157,8 @@ public final class Kernel {
             this.hotplug = new MemoryHotplug(mm, sparse, linearMap);
             this.linearMap.setHooks(hotplug);
         }
+        this.riscv = rv;
+        this.ia64 = ia;
         this.memremap = new Memremap(mm, hotplug);
         this.nvdimm = new Nvdimm(mm, memremap);
         this.nvdimm.setIomem(iomem);
@@ -146,8 +188,11 @@ public final class Kernel {
             mm.phys.add(new PhysRange(d.start(), d.end(), d.node(), PhysRange.Kind.DEVICE, "region" + nvdimm.regions().size()));
             nvdimm.addRegion(d.start(), d.size(), d.node());
         }
-        // arm64_memblock_init: PHYS_OFFSET; x86 and powerpc have none (the linear map and vmemmap start at pfn 0)
-        mm.memstartAddr = g.arch != Arch.ARM64 ? 0 : U64.alignDown(mm.memblock.memblockStartOfDram(), g.memstartAlign);
+        // arm64_memblock_init: PHYS_OFFSET. x86 and powerpc have none (the linear map and vmemmap
+        // start at pfn 0); riscv: phys_ram_base (start of DRAM & PMD_MASK); ia64's memstartAlign of
+        // 2^50 makes it 0
+        mm.memstartAddr = g.arch == Arch.X86_64 || g.arch == Arch.PPC64 ? 0
+                : U64.alignDown(mm.memblock.memblockStartOfDram(), g.memstartAlign);
         // swapper_pg_dir lives in the kernel image; vmemsim reserves its page from memblock.
         long pgd = mm.memblock.memblockAllocOrPanic(g.pageSize, g.pageSize, -1, "swapper_pg_dir");
         mm.pgtable = new KernelPgtable(g, mm.fmt, mm.frames, pgd >>> g.pageShift);
@@ -155,6 +200,9 @@ public final class Kernel {
         sparseInit();
         memInit();
         mm.slabAvailable = true;
+        if (riscv != null) {
+            riscv.pgtableCacheInit(); // mm_core_init → pgtable_cache_init, after mem_init
+        }
         requestStandardResources();
         ramHotplug.bootInit();
     }

@@ -9,6 +9,8 @@ import org.vmemsim.arch.Granule;
 import org.vmemsim.arch.KernelProfile;
 import org.vmemsim.arch.arm64.Arm64Geometry;
 import org.vmemsim.arch.ppc64.Ppc64Geometry;
+import org.vmemsim.arch.ia64.Ia64Geometry;
+import org.vmemsim.arch.riscv.RiscvGeometry;
 import org.vmemsim.arch.x86.X86Geometry;
 import org.vmemsim.util.Sz;
 import org.vmemsim.util.U64;
@@ -42,7 +44,11 @@ public final class MachineSpec {
 
     /** The granule a machine gets when none is named: 64K on ppc64 (radix 64K), else 4K. */
     public static Granule defaultGranule(Arch arch) {
-        return arch == Arch.PPC64 ? Granule.G64K : Granule.G4K;
+        return switch (arch) {
+            case PPC64 -> Granule.G64K;
+            case IA64 -> Granule.G16K; // CONFIG_IA64_PAGE_SIZE_16KB, the default
+            default -> Granule.G4K;
+        };
     }
 
     public int effectiveVaBits() {
@@ -52,6 +58,8 @@ public final class MachineSpec {
         return switch (arch) {
             case X86_64 -> X86Geometry.defaultVaBits();
             case PPC64 -> Ppc64Geometry.defaultVaBits();
+            case RISCV64 -> RiscvGeometry.defaultVaBits();
+            case IA64 -> Ia64Geometry.defaultVaBits(granule);
             case ARM64 -> Arm64Geometry.defaultVaBits(granule);
         };
     }
@@ -66,6 +74,8 @@ public final class MachineSpec {
             case ARM64 -> Arm64Geometry.of(granule, effectiveVaBits(), profile);
             case X86_64 -> X86Geometry.of(granule, effectiveVaBits(), profile);
             case PPC64 -> Ppc64Geometry.of(granule, effectiveVaBits(), profile);
+            case RISCV64 -> RiscvGeometry.of(granule, effectiveVaBits(), profile);
+            case IA64 -> Ia64Geometry.of(granule, effectiveVaBits(), profile);
         };
         if (!memmapOnMemory.equals("N") && !memmapOnMemory.equals("Y") && !memmapOnMemory.equals("force")) {
             throw new IllegalArgumentException("memmap_on_memory '" + memmapOnMemory + "' must be N, Y or force");

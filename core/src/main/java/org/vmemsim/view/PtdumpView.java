@@ -7,6 +7,7 @@ import org.vmemsim.arch.Arch;
 import org.vmemsim.arch.Geometry;
 import org.vmemsim.arch.arm64.Arm64Pte;
 import org.vmemsim.arch.ppc64.Ppc64Ptdump;
+import org.vmemsim.arch.riscv.RiscvPtdump;
 import org.vmemsim.arch.x86.X86Ptdump;
 import org.vmemsim.kernel.Kernel;
 import org.vmemsim.mm.phys.PgTable;
@@ -22,6 +23,12 @@ public final class PtdumpView {
         }
         if (k.g.arch == Arch.PPC64) {
             return ppc64Lines(k, backing);
+        }
+        if (k.g.arch == Arch.RISCV64) {
+            return riscvLines(k, backing);
+        }
+        if (k.g.arch == Arch.IA64) {
+            return List.of("# ia64 has no kernel page-table dump (no ptdump support; region 7 has no page tables)");
         }
         List<Arm64Ptdump.Leaf> leaves = new ArrayList<>();
         k.mm.pgtable.walkLeaves(k.mm.pgtable.ttbr1Base(), -1L, (va, count, level, desc, stride) -> {
@@ -56,6 +63,20 @@ public final class PtdumpView {
             }
         });
         return Ppc64Ptdump.format(leaves, backing);
+    }
+
+    /** riscv: every leaf of the kernel half, in VA order. */
+    private static List<String> riscvLines(Kernel k, boolean backing) {
+        List<RiscvPtdump.Leaf> leaves = new ArrayList<>();
+        k.mm.pgtable.walkLeaves(k.mm.pgtable.ttbr1Base(), -1L, (va, count, level, desc, stride) -> {
+            long span = k.g.entrySpan(level);
+            for (long i = 0; i < count; i++) {
+                long d = desc + i * stride;
+                String b = backing ? Accounting.backing(k, k.mm.fmt.outputAddress(d)) : null;
+                leaves.add(new RiscvPtdump.Leaf(va + i * span, span, level, d, b));
+            }
+        });
+        return RiscvPtdump.format(k.g, leaves, backing);
     }
 
     /** x86: the generic walker over {@code [0, 2^(VA-1))} and {@code [GUARD_HOLE_END, 2^64)}. */

@@ -36,6 +36,74 @@ class FuzzerTest {
         return out.stream();
     }
 
+    static Stream<Arguments> riscvCampaigns() {
+        List<Arguments> out = new ArrayList<>();
+        for (KernelProfile p : KernelProfile.values()) {
+            out.add(Arguments.of(p, 0.0));
+            out.add(Arguments.of(p, 0.01));
+        }
+        return out.stream();
+    }
+
+    static Stream<Arguments> ia64Campaigns() {
+        List<Arguments> out = new ArrayList<>();
+        for (KernelProfile p : List.of(KernelProfile.V5_8, KernelProfile.V5_9, KernelProfile.V6_1)) {
+            for (Granule g : List.of(Granule.G16K, Granule.G64K)) {
+                out.add(Arguments.of(p, g, 0.0));
+                out.add(Arguments.of(p, g, 0.01));
+            }
+        }
+        return out.stream();
+    }
+
+    /** riscv64 Sv39, 4 GiB of RAM at 0x8000_0000. */
+    static MachineSpec riscvSpec(KernelProfile p) {
+        MachineSpec s = MachineSpec.defaults();
+        s.arch = Arch.RISCV64;
+        s.profile = p;
+        s.ram.clear();
+        s.ram.add(new RamRange(0x8000_0000L, 4L << 30, 0));
+        return s;
+    }
+
+    static MachineSpec ia64Spec(KernelProfile p, Granule g) {
+        MachineSpec s = MachineSpec.defaults();
+        s.arch = Arch.IA64;
+        s.granule = g;
+        s.profile = p;
+        return s;
+    }
+
+    /**
+     * riscv64 from 6.11 has ZONE_DEVICE: a full campaign. Before, memremap is unavailable and no
+     * action applies: the campaign checks the booted machine once and stops, saying why.
+     */
+    @ParameterizedTest(name = "riscv64 {0} fail-rate {1}")
+    @MethodSource("riscvCampaigns")
+    void fuzz_boundedCampaignRiscv_noInvariantViolations(KernelProfile p, double failRate) {
+        FuzzReport r = new Fuzzer(FuzzConfig.of(riscvSpec(p), 11, failRate > 0 ? 100 : 200).withFailRate(failRate)).run();
+        assertThat(r.violations()).as(r.text()).isEmpty();
+        assertThat(r.text()).contains("invariant violations: 0\n");
+        if (p.ordinal100 >= 611) {
+            assertThat(r.opsRun).isEqualTo(r.config.ops());
+            assertThat(r.noAction).isNull();
+        } else {
+            assertThat(r.opsRun).isZero();
+            assertThat(r.fullChecks).isEqualTo(1);
+            assertThat(r.text()).contains("no applicable action (memremap: CONFIG_ZONE_DEVICE not available on riscv64 before 6.11");
+        }
+    }
+
+    @ParameterizedTest(name = "ia64 {0} {1} fail-rate {2}")
+    @MethodSource("ia64Campaigns")
+    void fuzz_ia64_hotplugOnlyCampaign_noInvariantViolations(KernelProfile p, Granule g, double failRate) {
+        FuzzReport r = new Fuzzer(FuzzConfig.of(ia64Spec(p, g), 11, 100).withFailRate(failRate)).run();
+        assertThat(r.violations()).as(r.text()).isEmpty();
+        // ZONE_DEVICE is missing, so only the DIMM actions run: every step is one of them
+        assertThat(r.opsRun).as(r.text()).isEqualTo(100);
+        assertThat(r.text()).contains("invariant violations: 0\n").doesNotContain("memremap", "create-namespace");
+    }
+
     /** x86_64, 4K pages, 4 GiB of RAM at physical 0. */
     static MachineSpec x86Spec(KernelProfile p) {
         MachineSpec s = MachineSpec.defaults();

@@ -21,8 +21,11 @@ public final class AllocSites {
             "sparse_index_alloc", "section_activate",
             // memory hot-plug (mm/memory_hotplug.c, drivers/base/memory.c)
             "hotadd_new_pgdat", "add_memory_block", "create_altmaps_and_memory_blocks",
-            // architecture linear/direct-map tables
-            "__pgd_pgtable_alloc", "alloc_low_pages")));
+            // architecture linear/direct-map tables: arm64, x86
+            "__pgd_pgtable_alloc", "alloc_low_pages",
+            // powerpc radix kernel tables after boot (pud_alloc/pmd_alloc/pte_alloc_kernel), riscv's
+            // late table allocator for the linear map
+            "pud_alloc", "pmd_alloc", "pte_alloc_kernel", "alloc_pmd_late")));
 
     private AllocSites() {}
 

@@ -64,7 +64,8 @@ public final class MemmapOnMemory {
         if (flavour == KernelProfile.MemmapOnMemory.SINGLE_BLOCK && m == Mode.FORCE) {
             m = Mode.ENABLE;
         }
-        this.mode = flavour == KernelProfile.MemmapOnMemory.NONE ? Mode.DISABLE : m;
+        // ia64 never selects ARCH_MHP_MEMMAP_ON_MEMORY_ENABLE: the parameter does not exist there
+        this.mode = flavour == KernelProfile.MemmapOnMemory.NONE || g.arch == org.vmemsim.arch.Arch.IA64 ? Mode.DISABLE : m;
     }
 
     public Mode mode() {

@@ -138,6 +138,11 @@ public final class RamHotplug {
      * @kernel mm/memory_hotplug.c: add_memory_resource
      */
     public int addMemoryResource(int nid, Iomem.Resource res, int mhpFlags) {
+        String noHotplug = org.vmemsim.arch.ArchFeatures.memoryHotplugUnavailable(g.arch, p);
+        if (noHotplug != null) {
+            // no add_memory at all: vmemsim answers the request with -EOPNOTSUPP
+            return mm.log.fail(Errno.EOPNOTSUPP, "add_memory_resource", noHotplug);
+        }
         long start = res.start;
         long size = res.size();
         int ret = checkHotplugMemoryRange(start, size);

@@ -56,6 +56,12 @@ public final class Memremap {
      * @kernel mm/memremap.c: memremap_pages
      */
     public int memremapPages(DevPagemap pgmap, int nid) {
+        String noZoneDevice = org.vmemsim.arch.ArchFeatures.zoneDeviceUnavailable(g.arch, p);
+        if (noZoneDevice != null) {
+            // include/linux/memremap.h: the !CONFIG_ZONE_DEVICE stub of devm_memremap_pages
+            mm.log.warnOnce("devm_memremap_pages", "zone_device", noZoneDevice);
+            return mm.log.fail(Errno.ENXIO, "devm_memremap_pages", noZoneDevice);
+        }
         if (byId.containsKey(pgmap.id)) {
             return mm.log.fail(Errno.EEXIST, "memremap_pages", "a pgmap named '" + pgmap.id + "' exists already");
         }

@@ -164,6 +164,9 @@ public final class KernelPgtable {
      * upper canonical half on x86-64, quadrant 3 ({@code 0xc000...}) on powerpc radix.
      */
     public long ttbr1Base() {
+        if (g.arch == org.vmemsim.arch.Arch.IA64) {
+            return org.vmemsim.arch.ia64.Ia64Geometry.RGN5_BASE; // the kernel PGD covers region 5 only
+        }
         return g.pageOffset & -(1L << g.vaBits);
     }
 

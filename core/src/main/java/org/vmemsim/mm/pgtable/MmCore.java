@@ -29,6 +29,11 @@ public final class MmCore {
     public KernelPgtable pgtable;
     /** memstart_addr (PHYS_OFFSET). */
     public long memstartAddr;
+    /**
+     * The vmemmap is indexed from pfn 0 ({@code vmemmap = VMEMMAP_START}: ia64, riscv before 6.1)
+     * rather than from the pfn of {@code memstart_addr}.
+     */
+    public boolean vmemmapFromPfnZero;
     /** slab_is_available(): false during early boot. */
     public boolean slabAvailable;
 
@@ -46,13 +51,14 @@ public final class MmCore {
 
     /**
      * __phys_to_virt: the linear-map address of {@code pa}. arm64 ORs the offset from PHYS_OFFSET
-     * into PAGE_OFFSET; other architectures add PAGE_OFFSET to the physical address.
+     * into PAGE_OFFSET; other architectures add PAGE_OFFSET to the offset from memstart_addr (0 on
+     * x86 and ia64, phys_ram_base on riscv).
      */
     public long physToVirt(long pa) {
         if (g.arch == org.vmemsim.arch.Arch.ARM64) {
             return (pa - memstartAddr) | g.pageOffset;
         }
-        return pa + g.pageOffset;
+        return pa - memstartAddr + g.pageOffset;
     }
 
     /** __lm_to_phys / __pa: the physical address behind a linear-map address. */
@@ -60,17 +66,22 @@ public final class MmCore {
         if (g.arch == org.vmemsim.arch.Arch.ARM64) {
             return (va & ~g.pageOffset) + memstartAddr;
         }
-        return va - g.pageOffset;
+        return va - g.pageOffset + memstartAddr;
     }
 
     /** Address of the struct page of {@code pfn} in the vmemmap. */
     public long pfnToPage(long pfn) {
-        return g.vmemmapStart + (pfn - (memstartAddr >>> g.pageShift)) * Geometry.STRUCT_PAGE_SIZE;
+        return g.vmemmapStart + (pfn - vmemmapBasePfn()) * Geometry.STRUCT_PAGE_SIZE;
     }
 
     /** The pfn whose struct page lives at vmemmap address {@code va}. */
     public long pageToPfn(long va) {
-        return Long.divideUnsigned(va - g.vmemmapStart, Geometry.STRUCT_PAGE_SIZE) + (memstartAddr >>> g.pageShift);
+        return Long.divideUnsigned(va - g.vmemmapStart, Geometry.STRUCT_PAGE_SIZE) + vmemmapBasePfn();
+    }
+
+    /** The pfn whose struct page sits at VMEMMAP_START. */
+    public long vmemmapBasePfn() {
+        return vmemmapFromPfnZero ? 0 : memstartAddr >>> g.pageShift;
     }
 
     public boolean inVmemmap(long va) {
