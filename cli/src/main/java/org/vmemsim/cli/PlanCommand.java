@@ -24,7 +24,9 @@ import picocli.CommandLine.Option;
             "altmap use, the usable size ndctl reports, or the kernel's errno when it fails."},
         footer = {"", "Examples:", "  vmemsim plan --device 1T --compare map=dev,mem",
             "  vmemsim plan --granule 64K --ram 64G@0x80000000 --device 8T --compare map=dev,mem",
-            "  vmemsim plan --device 256G --compare granule=4K,16K,64K map=dev,mem --csv"})
+            "  vmemsim plan --device 256G --compare granule=4K,16K,64K map=dev,mem --csv",
+            "  vmemsim plan --arch x86_64 --device 1T --mode devdax --align 2M --compare map=dev,mem",
+            "    (x86 devdax map=mem: compound-page vmemmap deduplication keeps 2 memmap pages per 2 MiB page)"})
 public final class PlanCommand extends BaseCommand {
     @Mixin
     MachineOptions machine;

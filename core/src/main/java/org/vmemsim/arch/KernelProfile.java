@@ -270,6 +270,35 @@ public enum KernelProfile {
         return atLeast(611);
     }
 
+    /**
+     * Whether {@code vmemmap_can_optimize()} may be true: the architecture opts in to device-dax
+     * vmemmap deduplication ({@code __populate_section_memmap} then maps compound-page memmaps
+     * through {@code vmemmap_populate_compound_pages}). The generic code exists since v5.17
+     * (4917f55b4ef9 "mm/sparse-vmemmap: improve memory savings for compound devmaps"); the arch gate
+     * is {@code ARCH_WANT_HUGETLB_PAGE_OPTIMIZE_VMEMMAP} in 6.1 (87a7ae75d738, backported) and
+     * {@code ARCH_WANT_OPTIMIZE_DAX_VMEMMAP} from v6.5. x86_64 selects it; arm64 never does. A new
+     * architecture must decide here (the switch has no default on purpose).
+     *
+     * @kernel include/linux/mm.h: vmemmap_can_optimize
+     */
+    public boolean archWantOptimizeDaxVmemmap(Arch arch) {
+        return switch (arch) {
+            case ARM64 -> false;
+            case X86_64 -> atLeast(517);
+        };
+    }
+
+    /**
+     * device-dax builds its pages as compound pages of the device alignment: {@code dev_dax_probe}
+     * sets {@code pgmap->vmemmap_shift} from the align (v5.17, 14606001efb4 "device-dax: compound
+     * devmap support"); before, every ZONE_DEVICE page was a base page.
+     *
+     * @kernel drivers/dax/device.c: dev_dax_probe
+     */
+    public boolean daxCompoundDevmap() {
+        return atLeast(517);
+    }
+
     @Override
     public String toString() {
         return label;

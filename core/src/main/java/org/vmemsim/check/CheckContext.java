@@ -29,6 +29,8 @@ public final class CheckContext {
     /** Section-aligned pfn ranges [start, end), sorted and disjoint; null = the whole model. */
     private final long[][] ranges;
     private final List<Pool> pools = new ArrayList<>();
+    /** pgmaps gone from pgmap_array whose failed hot-add left sections (and their memmap) behind (H7). */
+    private final List<DevPagemap> leakedPgmaps = new ArrayList<>();
     private Leaves leaves;
     private Tables tables;
 
@@ -43,6 +45,28 @@ public final class CheckContext {
             }
         }
         pools.addAll(extraPools);
+    }
+
+    /** Adds a pgmap whose failed memremap_pages left sections behind (H7); returns this context. */
+    public CheckContext withLeakedPgmap(DevPagemap pg) {
+        if (pg != null) {
+            leakedPgmaps.add(pg);
+        }
+        return this;
+    }
+
+    /** The live pgmap covering {@code pfn}, else a leaked one (see {@link #withLeakedPgmap}), else null. */
+    public DevPagemap pgmapOf(long pfn) {
+        DevPagemap pg = k.memremap.getDevPagemap(pfn);
+        if (pg != null) {
+            return pg;
+        }
+        for (DevPagemap l : leakedPgmaps) {
+            if (U64.inRange(pfn, l.rangeStart >>> g.pageShift, (l.rangeEnd >>> g.pageShift) + 1)) {
+                return l;
+            }
+        }
+        return null;
     }
 
     /** The whole model. */

@@ -5,12 +5,20 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.vmemsim.drivers.nvdimm.NdPfn;
+import org.vmemsim.drivers.nvdimm.Nvdimm;
+import org.vmemsim.drivers.nvdimm.PfnDevs;
+import org.vmemsim.drivers.nvdimm.PfnMode;
+import org.vmemsim.drivers.nvdimm.PfnSetup;
+import org.vmemsim.drivers.dax.DaxDevice;
 import org.vmemsim.kernel.Kernel;
+import org.vmemsim.mm.memremap.DevPagemap;
 import org.vmemsim.mm.memremap.MemoryType;
 import org.vmemsim.mm.sparse.MemSection;
 import org.vmemsim.mm.vmemmap.VmemAltmap;
 import org.vmemsim.util.Errno;
 import org.vmemsim.util.KernelBug;
+import org.vmemsim.util.U64;
 
 /**
  * Systematic fault injection: run an operation once to count its allocations N, then for every
@@ -18,7 +26,8 @@ import org.vmemsim.util.KernelBug;
  * the kernel promises: the operation returns -ENOMEM, the invariants hold, and the model equals
  * its state before the operation (architecture rule 6) — except where the real kernel itself
  * leaks or crashes, which is reported as a kernel finding: a mem_section root kept (L1, by design),
- * sections added before a failing section kept (H7), a BUG on a linear-map table allocation (H10).
+ * sections added before a failing section kept (H7), a BUG on a linear-map table allocation (H10),
+ * the x86 direct map of the range left mapped by a failing arch_add_memory (H12).
  *
  * <p>A machine whose state came back identical is reused for the next i; otherwise the next
  * attempt starts from a fresh one (the supplier boots it and replays any prefix).
@@ -37,6 +46,11 @@ public final class FaultSweep {
 
         /** A fresh copy of the altmap the operation passes to {@code __add_pages}, or null. */
         VmemAltmap altmap(Kernel k);
+
+        /** A copy of the pgmap the operation maps (for the memmap its leaked sections keep), or null. */
+        default DevPagemap pgmap(Kernel k) {
+            return null;
+        }
     }
 
     public enum Verdict {
@@ -110,6 +124,60 @@ public final class FaultSweep {
         };
     }
 
+    /**
+     * {@code ndctl create-namespace} of {@code size} bytes at the start of an empty region
+     * {@code regionId} ({@link org.vmemsim.drivers.nvdimm.Nvdimm#createNamespace}): the pfn/dax device
+     * probe and its memremap_pages. map=dev passes the driver's altmap; the sweep's H7 cleanup uses
+     * a fresh copy of it.
+     */
+    public static Operation createNamespace(int regionId, long size, boolean dax, PfnMode map, long align) {
+        return new Operation() {
+            @Override
+            public String describe() {
+                return String.format("create-namespace region%d size 0x%x %s map=%s align 0x%x", regionId, size,
+                        dax ? "devdax" : "fsdax", map == PfnMode.RAM ? "mem" : "dev", align);
+            }
+
+            @Override
+            public int run(Kernel k) {
+                return k.nvdimm.createNamespace(regionId, size, dax, map, align, new Nvdimm.Namespace[1]);
+            }
+
+            @Override
+            public long startPfn(Kernel k) {
+                return U64.alignUp(k.nvdimm.regions().get(regionId).start(), Nvdimm.REGION_ALIGN) >>> k.g.pageShift;
+            }
+
+            @Override
+            public long nrPages(Kernel k) {
+                return size >>> k.g.pageShift;
+            }
+
+            @Override
+            public VmemAltmap altmap(Kernel k) {
+                DevPagemap pg = pgmap(k);
+                return pg == null ? null : pg.pgmapAltmap();
+            }
+
+            @Override
+            public DevPagemap pgmap(Kernel k) {
+                long start = startPfn(k) << k.g.pageShift;
+                NdPfn nd = dax ? NdPfn.devdax(regionId, 0, start, size, map, align)
+                        : NdPfn.fsdax(regionId, 0, start, size, map, align);
+                PfnSetup setup = new PfnSetup();
+                if (PfnDevs.nvdimmSetupPfn(k.g, nd, setup, k.log) != 0) {
+                    return null;
+                }
+                DevPagemap pg = new DevPagemap(nd.name, dax ? MemoryType.GENERIC : MemoryType.FS_DAX, setup.rangeStart,
+                        setup.rangeLen(), setup.altmap);
+                if (dax) {
+                    DaxDevice.devDaxProbe(k.g, pg, align);
+                }
+                return pg;
+            }
+        };
+    }
+
     /** Sweeps every allocation of {@code op} on machines from {@code machine}. */
     public static Report sweep(Supplier<Kernel> machine, Operation op) {
         Kernel k = machine.get();
@@ -170,7 +238,8 @@ public final class FaultSweep {
         if (leakedEnd > start && altmap != null) {
             leaked.add(new Pool(altmap.owner, altmap.poolStartPfn(), altmap.poolEndPfn(), true));
         }
-        List<Violation> v = Invariants.check(CheckContext.full(k, leaked), Invariants.all());
+        List<Violation> v = Invariants.check(CheckContext.full(k, leaked).withLeakedPgmap(leakedEnd > start ? op.pgmap(k) : null),
+                Invariants.all());
         if (!v.isEmpty()) {
             return new Attempt(nth, site, ret, Verdict.MODEL_FAILURE, null, "invariant: " + v.get(0));
         }
@@ -180,17 +249,41 @@ public final class FaultSweep {
         }
         if (leakedEnd == start) {
             String d = ModelState.diff(before, after, true);
+            if (d != null && directMapLeft(k, start, end)) {
+                // H12: x86 arch_add_memory leaves the direct map it created; unmapping it must
+                // bring the state back (up to L1)
+                k.x86.kernelPhysicalMappingRemove(start << k.g.pageShift, end << k.g.pageShift);
+                String d2 = ModelState.diff(before, ModelState.live(k), true);
+                return d2 == null ? new Attempt(nth, site, ret, Verdict.KERNEL_FINDING, "H12",
+                        "x86 arch_add_memory leaves the direct map of the range (and its page tables) behind")
+                        : new Attempt(nth, site, ret, Verdict.MODEL_FAILURE, null, "state changed: " + d2);
+            }
             return d == null ? new Attempt(nth, site, ret, Verdict.CLEAN_L1, "L1", "mem_section root kept")
                     : new Attempt(nth, site, ret, Verdict.MODEL_FAILURE, null, "state changed: " + d);
         }
-        // H7: what a correct kernel would have done — __remove_pages of what was added — must
-        // bring the state back (up to L1); then the leak was exactly those sections.
+        // H7: what a correct kernel would have done — __remove_pages of what was added (and on x86
+        // the direct map it left, H12) — must bring the state back (up to L1); then the leak was
+        // exactly those sections.
         k.hotplug.removePages(start, leakedEnd - start, altmap);
+        boolean direct = directMapLeft(k, start, end);
+        if (direct) {
+            k.x86.kernelPhysicalMappingRemove(start << k.g.pageShift, end << k.g.pageShift);
+        }
         String d = ModelState.diff(before, ModelState.live(k), true);
-        String what = String.format("__add_pages failed after adding pfn [0x%x, 0x%x): sections %d..%d stay present",
-                start, leakedEnd, k.g.pfnToSection(start), k.g.pfnToSection(leakedEnd - 1));
+        String what = String.format("__add_pages failed after adding pfn [0x%x, 0x%x): sections %d..%d stay present%s",
+                start, leakedEnd, k.g.pfnToSection(start), k.g.pfnToSection(leakedEnd - 1),
+                direct ? ", with the x86 direct map of the range (H12)" : "");
         return d == null ? new Attempt(nth, site, ret, Verdict.KERNEL_FINDING, "H7", what)
                 : new Attempt(nth, site, ret, Verdict.MODEL_FAILURE, null, what + ", and more changed: " + d);
+    }
+
+    /** x86 only: whether the direct map still translates the first page of {@code [start, end)} (hazard H12). */
+    private static boolean directMapLeft(Kernel k, long start, long end) {
+        if (k.x86 == null || start == end) {
+            return false;
+        }
+        long va = k.mm.physToVirt(start << k.g.pageShift);
+        return k.mm.inLinearMap(va) && k.mm.pgtable.translate(va) != null;
     }
 
     /** End of the sub-sections of [start, end) that became active although the operation failed. */

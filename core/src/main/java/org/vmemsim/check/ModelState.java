@@ -23,7 +23,7 @@ import org.vmemsim.mm.vmemmap.VmemAltmap;
 public final class ModelState {
     /** The parts of a dev_pagemap a step may change (the altmap is compared separately). */
     private record PgmapFields(String type, long start, long end, int flags, int nid, boolean mapped, long refs,
-                               long initReserved, long initDevice) {}
+                               long initReserved, long initDevice, int vmemmapShift) {}
 
     private final Kernel k;
     private final PageAlloc buddy;
@@ -44,7 +44,7 @@ public final class ModelState {
         this.sections = k.sparse.snapshot();
         for (DevPagemap pg : k.memremap.pgmaps().values()) {
             pgmaps.put(pg.id, new PgmapFields(pg.type.label, pg.rangeStart, pg.rangeEnd, pg.flags, pg.nid, pg.mapped, pg.refs,
-                    pg.initReservedPages, pg.initDevicePages));
+                    pg.initReservedPages, pg.initDevicePages, pg.vmemmapShift));
             altmaps.put(pg.id, pg.altmap.copy());
         }
         this.phys = List.copyOf(k.mm.phys.ranges());

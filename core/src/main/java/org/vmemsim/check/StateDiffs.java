@@ -114,7 +114,13 @@ final class StateDiffs {
                         p.spanStart(), p.spanEnd(), q.nrFree(), q.managed(), q.present(), q.spanStart(), q.spanEnd());
             }
         }
-        return za.size() != zb.size() ? "buddy zones changed: " + za.size() + " -> " + zb.size() : "buddy free lists differ";
+        if (za.size() != zb.size()) {
+            return "buddy zones changed: " + za.size() + " -> " + zb.size();
+        }
+        if (!a.extraRefs().equals(b.extraRefs())) {
+            return "page references differ: " + new java.util.TreeMap<>(a.extraRefs()) + " -> " + new java.util.TreeMap<>(b.extraRefs());
+        }
+        return "buddy free lists differ";
     }
 
     private static String show(PageAlloc.Allocation a) {

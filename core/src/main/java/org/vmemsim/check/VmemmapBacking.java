@@ -9,8 +9,16 @@ import org.vmemsim.mm.alloc.PageAlloc;
  * live pgmap ({@code [base + reserve, base + reserve + free)}, the block naturally aligned to its
  * size), or by system RAM that the buddy allocator handed out in exactly that size, or that
  * memblock reserved at boot. A leaf backed by a pool outside the section it describes is fine
- * (the pool hosts the memmap of the whole device). The backing is never a page-table frame, and
- * (full check) no two leaves share a backing frame.
+ * (the pool hosts the memmap of the whole device). The backing is never a page-table frame.
+ *
+ * <p>Sharing: (full check) no two leaves share a backing frame, with one exception, device-dax
+ * memmap deduplication ({@code vmemmap_populate_compound_pages}). A RAM page may back several PTE
+ * leaves when all of them (a) describe pfns of one compound page of a live pgmap whose memmap is
+ * deduplicated ({@code vmemmap_can_optimize}: arch switch, no altmap, compound memmap larger than
+ * two pages), (b) are not that compound page's head memmap page, (c) form one run of consecutive
+ * vmemmap pages; and the page's reference count equals the number of leaves mapping it (full check;
+ * in a scoped check at least the number seen). (Full check) no page holds extra references unless
+ * vmemmap leaves map it.
  */
 public final class VmemmapBacking implements Invariant {
     public static final String NAME = "vmemmap-backing";
@@ -33,6 +41,7 @@ public final class VmemmapBacking implements Invariant {
     public void check(CheckContext c, List<Violation> out) {
         CheckContext.Leaves l = c.leaves();
         LongOpenHashSet seen = c.isFull() ? new LongOpenHashSet(l.size() * 2) : null;
+        SharedMemmap shared = new SharedMemmap(c);
         int shift = c.g.pageShift;
         for (int i = 0; i < l.size(); i++) {
             long va = l.va.getLong(i);
@@ -42,7 +51,13 @@ public final class VmemmapBacking implements Invariant {
             if (c.k.mm.frames.holdsTable(pfn)) {
                 out.add(new Violation(NAME, pfn, what(va, pfn, n) + " is a page-table frame"));
             }
-            if (seen != null && !seen.add(pfn)) {
+            if (n == 1 && c.k.mm.buddy.extraRefCount(pfn) > 0) {
+                String why = shared.add(va, pfn);
+                if (why != null) {
+                    out.add(new Violation(NAME, pfn, what(va, pfn, n) + " is shared (page_count "
+                            + c.k.mm.buddy.pageCount(pfn) + ") but " + why));
+                }
+            } else if (seen != null && !seen.add(pfn)) {
                 out.add(new Violation(NAME, pfn, what(va, pfn, n) + ": another vmemmap leaf maps the same frame"));
             }
             Pool pool = c.poolOf(pfn);
@@ -72,5 +87,6 @@ public final class VmemmapBacking implements Invariant {
                     ? " is RAM allocated by '" + a.site() + "' with order " + a.order() + ", not as one leaf"
                     : " is RAM that neither the buddy allocator nor memblock handed out")));
         }
+        shared.finish(out);
     }
 }

@@ -266,7 +266,7 @@ public final class Kernel {
             int nid = e.getKey();
             sparseVmemmap.sparseBuffer.sparseBufferInit(e.getValue().size() * sectionMapSize, sectionMapSize, nid);
             for (long nr : e.getValue()) {
-                if (!sparseVmemmap.populateSectionMemmap(g.sectionToPfn(nr), g.pagesPerSection, nid, null)) {
+                if (!sparseVmemmap.populateSectionMemmap(g.sectionToPfn(nr), g.pagesPerSection, nid, null, null)) {
                     throw new org.vmemsim.util.KernelBug("sparse_init: node[" + nid + "] memory map backing failed: "
                             + log.lastError());
                 }

@@ -1,5 +1,6 @@
 package org.vmemsim.view;
 
+import it.unimi.dsi.fastutil.longs.LongOpenHashSet;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -96,6 +97,8 @@ public final class Accounting {
         DevPagemap[] cur = new DevPagemap[1];
         String[] curId = new String[1];
         long[] curBytes = new long[1];
+        LongOpenHashSet shared = new LongOpenHashSet();
+        long[] lastShared = {-1};
         mm.pgtable.walkLeaves(g.vmemmapStart, g.vmemmapEnd, (va, count, level, desc, stride) -> {
             long span = g.entrySpan(level);
             for (long i = 0; i < count; i++) {
@@ -105,7 +108,13 @@ public final class Accounting {
                     bytes[1] += span; // memmap_on_memory: the memmap lives on the hot-added block itself
                     byOwner.merge(selfHosted, span, Long::sum);
                 } else if (isRam(memory, pa)) {
-                    bytes[0] += span;
+                    // a deduplicated device-dax memmap page is mapped by several PTEs: count it once
+                    long pfn = pa >>> g.pageShift;
+                    boolean isShared = span == g.pageSize && mm.buddy.extraRefCount(pfn) > 0;
+                    if (!isShared || (pfn != lastShared[0] && shared.add(pfn))) {
+                        bytes[0] += span;
+                    }
+                    lastShared[0] = isShared ? pfn : -1;
                 } else {
                     bytes[1] += span;
                     long pfn = pa >>> g.pageShift;

@@ -78,4 +78,46 @@ class FaultSweepTest {
         assertThat(r.attempts().subList((int) linear, r.attempts().size())).extracting(FaultSweep.Attempt::verdict)
                 .containsOnly(FaultSweep.Verdict.CLEAN);
     }
+
+    /**
+     * x86_64 6.1, a 256 MiB devdax namespace map=mem align 2M at 4 GiB (its memmap deduplicated:
+     * vmemmap_populate_compound_pages). Allocations, in order:
+     * <pre>
+     *   direct map: 2 MiB pages under a new PMD table (alloc_low_pages)               #1
+     *   per 128 MiB section: usage map, one PTE table (2 MiB of memmap VA),
+     *   then per 2 MiB compound page its head and first-tail memmap pages              2 * (1 + 1 + 64 * 2)
+     * </pre>
+     */
+    @Test
+    void createNamespace_x86DevdaxMapMemAlign2M_compoundPopulationRollsBack() {
+        MachineSpec s = new MachineSpec();
+        s.arch = org.vmemsim.arch.Arch.X86_64;
+        s.profile = KernelProfile.V6_1;
+        s.ram.add(new org.vmemsim.kernel.RamRange(0, 2 * Sz.SZ_1G, 0));
+        s.pmem.add(new org.vmemsim.kernel.RamRange(0x1_0000_0000L, Sz.SZ_256M, 0));
+        FaultSweep.Report r = FaultSweep.sweep(() -> Kernel.boot(s), FaultSweep.createNamespace(0, Sz.SZ_256M, true,
+                org.vmemsim.drivers.nvdimm.PfnMode.RAM, Sz.SZ_2M));
+
+        long sections = Sz.SZ_256M / Sz.SZ_128M;
+        long perSection = 1 + 1 + Sz.SZ_128M / Sz.SZ_2M * 2;
+        assertThat(r.allocations()).isEqualTo(1 + sections * perSection);
+        assertThat(r.failures()).isEmpty();
+        assertThat(r.counts().getOrDefault(FaultSweep.Verdict.MODEL_FAILURE, 0)).isZero();
+        List<FaultSweep.Attempt> a = r.attempts();
+        assertThat(a).allSatisfy(x -> assertThat(x.ret()).isIn(0, Errno.ENOMEM.neg()));
+        // the direct-map table: x86 init_memory_mapping has no error path (alloc_low_pages), a crash
+        assertThat(a.get(0).verdict()).isEqualTo(FaultSweep.Verdict.KERNEL_FINDING);
+        assertThat(a.get(0).finding()).isEqualTo("BUG");
+        // a failure in the first section unwinds that section completely, shared tail pages and their
+        // references included; only the direct map that x86 arch_add_memory made stays (H12)
+        assertThat(a.subList(1, (int) (1 + perSection))).allSatisfy(x -> {
+            assertThat(x.verdict()).isEqualTo(FaultSweep.Verdict.KERNEL_FINDING);
+            assertThat(x.finding()).isEqualTo("H12");
+        });
+        // a failure in the second section also leaves the first section behind, as the kernel does (H7)
+        assertThat(a.subList((int) (1 + perSection), a.size())).allSatisfy(x -> {
+            assertThat(x.verdict()).isEqualTo(FaultSweep.Verdict.KERNEL_FINDING);
+            assertThat(x.finding()).isEqualTo("H7");
+        });
+    }
 }

@@ -2,7 +2,6 @@ package org.vmemsim.kernel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.vmemsim.arch.Arch;
@@ -175,13 +174,55 @@ class X86KernelTest {
         }
 
         @Test
-        @Disabled("compound-page vmemmap dedup not modelled yet")
         void createNamespace_oracleMapMemAlign2M_8MiBThanksToCompoundDedup() {
             Kernel k = x86(KernelProfile.V6_1, 2 * GIB);
             long ram0 = Accounting.memmap(k).ramBytes();
-            devdax(k, PfnMode.RAM, 2 * MIB);
+            long free0 = k.mm.buddy.nrFreePages();
+            Accounting.Tables t0 = Accounting.tables(k);
+            Nvdimm.Namespace ns = devdax(k, PfnMode.RAM, 2 * MIB);
+            assertThat(k.memremap.pgmaps().get(ns.pfn.name).vmemmapShift).isEqualTo(9); // 2 MiB / 4 KiB = 2^9
             // 1024 compound pages of 2 MiB, each keeping 2 of its 8 memmap pages: 1024 * 2 * 4 KiB
-            assertThat(Accounting.memmap(k).ramBytes() - ram0).isEqualTo(1024L * 2 * 4096);
+            assertThat(Accounting.memmap(k).ramBytes() - ram0).isEqualTo(1024L * 2 * 4096).isEqualTo(8 * MIB);
+            // 32 MiB of vmemmap VA (2 GiB / 4 KiB * 64 bytes), all in 4 KiB PTEs: one PTE table per
+            // 2 MiB of VA (512 entries * 4 KiB) = 16 tables; the PMD table above is the boot one
+            long vaBytes = 2 * GIB / 4096 * 64;
+            assertThat(vaBytes).isEqualTo(32 * MIB);
+            long pteTables = vaBytes / (512 * 4096);
+            assertThat(pteTables).isEqualTo(16);
+            Accounting.Tables t1 = Accounting.tables(k);
+            String pte = k.g.tableName(k.g.leafLevel());
+            assertThat(t1.vmemmapByLevel().getOrDefault(pte, 0L) - t0.vmemmapByLevel().getOrDefault(pte, 0L)).isEqualTo(pteTables);
+            assertThat(t1.vmemmap() - t0.vmemmap()).isEqualTo(pteTables);
+            // RAM: the 2048 unique memmap pages and the 16 PTE tables, nothing else (1 GiB direct-map pages)
+            assertThat(free0 - k.mm.buddy.nrFreePages()).isEqualTo(1024L * 2 + pteTables);
+            // every memmap page of a compound page after the second maps the second one
+            long head = k.mm.pfnToPage(NVDIMM >>> 12);
+            long tail = k.mm.pgtable.translate(head + 4096).pa();
+            for (int i = 2; i < 8; i++) {
+                assertThat(k.mm.pgtable.translate(head + i * 4096L).pa()).isEqualTo(tail);
+            }
+            assertThat(k.mm.pgtable.translate(head).pa()).isNotEqualTo(tail);
+            assertThat(k.mm.buddy.pageCount(tail >>> 12)).isEqualTo(7);
+            assertThat(org.vmemsim.check.Invariants.check(k)).isEmpty();
+            // memmap_init_zone_device still initialises every page of the range
+            assertThat(k.memremap.pgmaps().get(ns.pfn.name).initDevicePages).isEqualTo(2 * GIB / 4096);
+
+            k.check(k.nvdimm.destroyNamespace(ns.name()));
+            assertThat(k.mm.buddy.nrFreePages()).isEqualTo(free0);
+            assertThat(k.mm.buddy.extraRefs()).isEmpty();
+            assertThat(Accounting.memmap(k).ramBytes()).isEqualTo(ram0);
+            assertThat(org.vmemsim.check.Invariants.check(k)).isEmpty();
+            assertThat(k.log.warnCount()).isZero();
+        }
+
+        @Test
+        void createNamespace_oracleFsdaxMapMem_noDedup32MiB() {
+            Kernel k = x86(KernelProfile.V6_1, 2 * GIB);
+            long ram0 = Accounting.memmap(k).ramBytes();
+            Nvdimm.Namespace[] out = new Nvdimm.Namespace[1];
+            k.check(k.nvdimm.createNamespace(0, 0, false, PfnMode.RAM, 2 * MIB, out));
+            assertThat(k.memremap.pgmaps().get(out[0].pfn.name).vmemmapShift).isZero();
+            assertThat(Accounting.memmap(k).ramBytes() - ram0).isEqualTo(2 * GIB / 4096 * 64).isEqualTo(32 * MIB);
         }
 
         private long usable(Nvdimm.Namespace ns) {

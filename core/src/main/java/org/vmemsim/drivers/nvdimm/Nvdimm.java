@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.vmemsim.arch.Geometry;
+import org.vmemsim.drivers.dax.DaxDevice;
 import org.vmemsim.mm.memremap.DevPagemap;
 import org.vmemsim.mm.memremap.MemoryType;
 import org.vmemsim.mm.memremap.Memremap;
@@ -20,7 +21,8 @@ import org.vmemsim.util.U64;
  * {@code namespace_devs.c}, {@code pmem.c}, {@code drivers/dax/pmem.c}): persistent-memory regions,
  * namespaces carved from them, and the probe of an fsdax ({@code pfnR.N}) or devdax ({@code daxR.N})
  * device on a namespace: {@code nd_pfn_init}, {@code __nvdimm_setup_pfn}, then
- * {@code devm_memremap_pages} with the altmap the driver built (map=dev) or none (map=mem).
+ * {@code devm_memremap_pages} with the altmap the driver built (map=dev) or none (map=mem); a devdax
+ * device first sets the pgmap's compound-page order from its alignment ({@link DaxDevice#devDaxProbe}).
  *
  * <p>Namespaces are allocated first-fit in their region at the region's alignment (16 MiB, the
  * kernel's MEMREMAP_COMPAT_ALIGN_MAX default for pmem regions); label handling, BTT and sector mode
@@ -183,6 +185,9 @@ public final class Nvdimm {
         PfnSetup setup = l[0].setup;
         DevPagemap pgmap = new DevPagemap(nd.name, dax ? MemoryType.GENERIC : MemoryType.FS_DAX, setup.rangeStart,
                 setup.rangeLen(), setup.altmap);
+        if (dax) {
+            DaxDevice.devDaxProbe(g, pgmap, nd.align);
+        }
         rc = memremap.memremapPages(pgmap, r.nid());
         if (rc != 0) {
             return rc;

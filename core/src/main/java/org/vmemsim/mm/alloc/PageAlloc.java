@@ -12,6 +12,11 @@ import org.vmemsim.util.Errno;
  * MAX_PAGE_ORDER, splitting on allocation and merging buddies on free. Every page handed out is
  * recorded with its order, node, zone and allocation site, so "RAM used" by any purpose is read off
  * this state.
+ *
+ * <p>Page reference counts are modelled only where a page is shared: an allocation holds one
+ * reference; {@link #getPage} adds one (kept in {@link PageRefs}, zero for unshared pages) and
+ * {@link #freePages} drops one, freeing the block when the last goes ({@code put_page_testzero}).
+ * Only the device-dax vmemmap deduplication takes extra references.
  */
 public final class PageAlloc {
     /** One live allocation: {@code 2^order} pages from {@code pfn}. */
@@ -28,6 +33,8 @@ public final class PageAlloc {
     /** The zones of {@link #nodes} by node id, for lookups on the allocation path. */
     private Zone[][] byNid = new Zone[0][];
     private AllocationMap allocated = new AllocationMap();
+    /** Extra page references (beyond the allocation's own) by head pfn. */
+    private PageRefs extraRefs = new PageRefs();
 
     public PageAlloc(int maxOrder, FaultInjector faults, Dmesg log) {
         this.maxOrder = maxOrder;
@@ -184,19 +191,64 @@ public final class PageAlloc {
     }
 
     /**
-     * Frees an allocation made by {@link #allocPagesNode}. Freeing a pfn that was never allocated
+     * Drops a reference on an allocation made by {@link #allocPagesNode} and frees it when that was
+     * the last one; returns whether it was freed. Freeing a pfn that was never allocated
      * from the buddy allocator (a boot page from memblock) is done with {@link #freeReservedToBuddy}.
      *
      * @kernel mm/page_alloc.c: free_pages
      */
-    public void freePages(long pfn, int order) {
+    public boolean freePages(long pfn, int order) {
         Allocation a = allocated.get(pfn);
         if (a == null || a.order() != order) {
             throw new IllegalStateException(String.format("free_pages(pfn 0x%x, order %d): no such allocation%s", pfn,
                     order, a == null ? "" : " (allocated with order " + a.order() + ")"));
         }
+        if (extraRefs.get(pfn) > 0) {
+            extraRefs.add(pfn, -1);
+            return false; // put_page_testzero: another reference remains
+        }
         allocated.remove(pfn);
         freeOneBlock(zone(a.nid(), a.zone()), pfn, order);
+        return true;
+    }
+
+    /**
+     * Takes one more reference on the live allocation starting at {@code pfn}.
+     *
+     * @kernel include/linux/mm.h: get_page
+     */
+    public void getPage(long pfn) {
+        extraRefs.add(pfn, 1); // not checked against the live allocations here (hot path): VmemmapBacking checks it
+    }
+
+    /**
+     * Drops one extra reference of {@code pfn} if it has any: the {@code put_page_testzero} of
+     * {@code free_pages} for a page that stays allocated. Returns false (and changes nothing) when
+     * the page holds only its allocation's reference.
+     *
+     * @kernel include/linux/mm.h: put_page_testzero
+     */
+    public boolean putExtraRef(long pfn) {
+        if (extraRefs.get(pfn) == 0) {
+            return false;
+        }
+        extraRefs.add(pfn, -1);
+        return true;
+    }
+
+    /** References on {@code pfn} beyond its allocation's own (0 for a page mapped once). */
+    public long extraRefCount(long pfn) {
+        return extraRefs.get(pfn);
+    }
+
+    /** page_count of the allocation at {@code pfn}: 0 when none, else 1 plus the extra references. */
+    public long pageCount(long pfn) {
+        return allocated.get(pfn) == null ? 0 : 1 + extraRefs.get(pfn);
+    }
+
+    /** Pages holding extra references: head pfn to extra count, ascending (a copy). */
+    public it.unimi.dsi.fastutil.longs.Long2LongSortedMap extraRefs() {
+        return extraRefs.toMap();
     }
 
     /** Puts a block on the free lists, merging with free buddies ({@code __free_one_page}). */
@@ -367,11 +419,13 @@ public final class PageAlloc {
             c.nodes.put(e.getKey(), zs);
         }
         c.allocated = allocated.copy();
+        c.extraRefs = extraRefs.copy();
         return c;
     }
 
     public boolean sameState(PageAlloc o) {
-        if (!nodes.keySet().equals(o.nodes.keySet()) || !allocated.sameContents(o.allocated)) {
+        if (!nodes.keySet().equals(o.nodes.keySet()) || !allocated.sameContents(o.allocated)
+                || !extraRefs.sameContents(o.extraRefs)) {
             return false;
         }
         for (var e : nodes.entrySet()) {

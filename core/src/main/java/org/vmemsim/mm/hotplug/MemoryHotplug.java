@@ -94,7 +94,7 @@ public final class MemoryHotplug implements HotplugHooks {
         for (long cur = pfn; cur < end; ) {
             long sectionEnd = (cur | (g.pagesPerSection - 1)) + 1;
             long n = Math.min(end, sectionEnd) - cur;
-            err = sparse.sparseAddSection(nid, cur, n, altmap);
+            err = sparse.sparseAddSection(nid, cur, n, altmap, params.pgmap());
             if (err != 0) {
                 break;
             }

@@ -1,6 +1,7 @@
 package org.vmemsim.mm.memremap;
 
 import org.vmemsim.mm.vmemmap.VmemAltmap;
+import org.vmemsim.mm.vmemmap.VmemmapPgmap;
 
 /**
  * {@code struct dev_pagemap}: one ZONE_DEVICE mapping of a single physical range, its type and its
@@ -8,7 +9,7 @@ import org.vmemsim.mm.vmemmap.VmemAltmap;
  * {@code memremap_pages} did, for reports: how many struct pages were initialised and references
  * taken.
  */
-public final class DevPagemap {
+public final class DevPagemap implements VmemmapPgmap {
     public static final int PGMAP_ALTMAP_VALID = 1;
 
     public final String id;
@@ -19,6 +20,11 @@ public final class DevPagemap {
     public final VmemAltmap altmap;
     public int flags;
     public int nid;
+    /**
+     * {@code vmemmap_shift}: the memmap describes compound pages of {@code 2^vmemmap_shift} pages
+     * (set by device-dax from its alignment, v5.17+); 0 for base pages.
+     */
+    public int vmemmapShift;
     /** Set after a successful memremap_pages. */
     public boolean mapped;
     /** Pages initialised by memmap_init_range (the altmap pool) and memmap_init_zone_device (data). */
@@ -38,6 +44,17 @@ public final class DevPagemap {
 
     public long rangeLen() {
         return rangeEnd - rangeStart + 1;
+    }
+
+    @Override
+    public int vmemmapShift() {
+        return vmemmapShift;
+    }
+
+    /** The pgmap has a single range, so the range being mapped is always {@code range.start}. */
+    @Override
+    public long currentRangeStart() {
+        return rangeStart;
     }
 
     /** The altmap if valid, else null. @kernel include/linux/memremap.h: pgmap_altmap */

@@ -136,7 +136,7 @@ public final class Memremap {
                     "[%#x-%#x] is outside the hot-pluggable range", start, pgmap.rangeEnd));
         }
         int error;
-        MhpParams params = MhpParams.kernel(altmap);
+        MhpParams params = MhpParams.kernel(altmap, pgmap);
         if (isPrivate) {
             error = hotplug.addPages(nid, firstPfn, len >>> g.pageShift, params);
         } else {
@@ -153,9 +153,19 @@ public final class Memremap {
         long pfnFirst = firstPfn + VmemAltmap.vmemAltmapOffset(altmap);
         long pfnEnd = (start + len) >>> g.pageShift;
         if (!(p.ordinal100 >= 601 && (isPrivate || pgmap.type == MemoryType.COHERENT))) {
-            pgmap.refs += pfnEnd - pfnFirst;
+            pgmap.refs += pfnLen(pfnFirst, pfnEnd, pgmap);
         }
         return 0;
+    }
+
+    /**
+     * References one range takes on the pgmap: one per page, or per compound page when the pgmap
+     * has a vmemmap_shift (always 0 before v5.17).
+     *
+     * @kernel mm/memremap.c: pfn_len
+     */
+    static long pfnLen(long pfnFirst, long pfnEnd, DevPagemap pgmap) {
+        return (pfnEnd - pfnFirst) >>> pgmap.vmemmapShift;
     }
 
     /**

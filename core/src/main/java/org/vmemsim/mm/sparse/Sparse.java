@@ -5,6 +5,7 @@ import org.vmemsim.arch.KernelProfile;
 import org.vmemsim.mm.pgtable.MmCore;
 import org.vmemsim.mm.vmemmap.SparseVmemmap;
 import org.vmemsim.mm.vmemmap.VmemAltmap;
+import org.vmemsim.mm.vmemmap.VmemmapPgmap;
 import org.vmemsim.util.Errno;
 import org.vmemsim.util.U64;
 
@@ -192,11 +193,12 @@ public final class Sparse {
 
     /**
      * Activates the sub-sections of {@code [pfn, pfn + nrPages)} and populates their memmap; on
-     * failure undoes its own work with {@link #sectionDeactivate}.
+     * failure undoes its own work with {@link #sectionDeactivate}. {@code pgmap} (may be null) is the
+     * device mapping being added, for compound-page memmap deduplication.
      *
      * @kernel mm/sparse.c: section_activate
      */
-    public int sectionActivate(int nid, long pfn, long nrPages, VmemAltmap altmap) {
+    public int sectionActivate(int nid, long pfn, long nrPages, VmemAltmap altmap, VmemmapPgmap pgmap) {
         MemSection ms = pfnToSection(pfn);
         boolean allocatedUsage = false;
         if (ms.usage == null) {
@@ -219,7 +221,7 @@ public final class Sparse {
         if (nrPages < g.pagesPerSection && ms.early()) {
             return 0; // the boot memmap already covers the whole section
         }
-        boolean ok = sv.populateSectionMemmap(pfn, nrPages, nid, altmap);
+        boolean ok = sv.populateSectionMemmap(pfn, nrPages, nid, altmap, pgmap);
         if (p.vmstatMemmapCounters()) {
             nrMemmapPages += memmapPagesOf(nrPages);
         }
@@ -276,13 +278,13 @@ public final class Sparse {
      *
      * @kernel mm/sparse.c: sparse_add_section
      */
-    public int sparseAddSection(int nid, long startPfn, long nrPages, VmemAltmap altmap) {
+    public int sparseAddSection(int nid, long startPfn, long nrPages, VmemAltmap altmap, VmemmapPgmap pgmap) {
         long nr = g.pfnToSection(startPfn);
         int ret = sparseIndexInit(nr, nid);
         if (ret < 0) {
             return ret;
         }
-        ret = sectionActivate(nid, startPfn, nrPages, altmap);
+        ret = sectionActivate(nid, startPfn, nrPages, altmap, pgmap);
         if (ret != 0) {
             return ret;
         }

@@ -15,7 +15,7 @@ import org.vmemsim.util.U64;
  *
  * <p>Blocks are returned as pfns (-1 for the kernel's NULL). Page-table pages always come from
  * system RAM ({@link #vmemmapAllocBlockZero}); the altmap is only ever used for leaf memmap
- * backing.
+ * backing. The device-dax memmap deduplication lives in {@link VmemmapCompound}.
  */
 public final class SparseVmemmap {
     private final MmCore mm;
@@ -27,11 +27,13 @@ public final class SparseVmemmap {
     private boolean vmemmapAllocWarned;
     /** pr_warn_once state of altmap_alloc_block_buf. */
     private boolean altmapSizeWarned;
+    private final VmemmapCompound compound;
 
     public SparseVmemmap(MmCore mm) {
         this.mm = mm;
         this.g = mm.g;
         this.sparseBuffer = new SparseBuffer(mm);
+        this.compound = new VmemmapCompound(mm, this);
     }
 
     public void setArch(ArchVmemmap arch) {
@@ -179,16 +181,73 @@ public final class SparseVmemmap {
      * @kernel mm/sparse-vmemmap.c: vmemmap_pte_populate
      */
     public boolean vmemmapPtePopulate(long pteTablePfn, long addr, int node, VmemAltmap altmap) {
+        return vmemmapPtePopulate(pteTablePfn, addr, node, altmap, -1);
+    }
+
+    /**
+     * As {@link #vmemmapPtePopulate(long, long, int, VmemAltmap)}; with {@code reusePfn} != -1 an
+     * empty PTE maps that already populated RAM page instead of a new one, taking a page reference
+     * that the free path drops (device-dax memmap deduplication).
+     *
+     * @kernel mm/sparse-vmemmap.c: vmemmap_pte_populate
+     */
+    public boolean vmemmapPtePopulate(long pteTablePfn, long addr, int node, VmemAltmap altmap, long reusePfn) {
         PgTable t = mm.pgtable.table(pteTablePfn);
         int idx = g.index(addr, g.leafLevel());
         if (t.get(idx) == 0) {
-            long pfn = vmemmapAllocBlockBuf(g.pageSize, node, altmap);
+            long pfn = reusePfn;
             if (pfn == -1) {
-                return false;
+                pfn = vmemmapAllocBlockBuf(g.pageSize, node, altmap);
+                if (pfn == -1) {
+                    return false;
+                }
+            } else {
+                mm.buddy.getPage(pfn);
             }
             t.set(idx, mm.fmt.mkPageKernel(pfn << g.pageShift));
         }
         return true;
+    }
+
+    /**
+     * The PTE table last found for one PTE-table window. Once the tables above exist, finding the
+     * table again neither allocates nor changes anything, so callers stepping through the vmemmap
+     * keep the table while the address stays in its window instead of walking from the PGD again.
+     */
+    public static final class PteCursor {
+        long window = -1;
+        long pte = -1;
+    }
+
+    /**
+     * Makes sure {@code addr} is mapped by a PTE (tables and backing as needed, or {@code reusePfn})
+     * and returns the pfn of its PTE table, or -1 on allocation failure.
+     *
+     * @kernel mm/sparse-vmemmap.c: vmemmap_populate_address
+     */
+    public long vmemmapPopulateAddress(long addr, int node, VmemAltmap altmap, long reusePfn) {
+        return vmemmapPopulateAddress(addr, node, altmap, reusePfn, new PteCursor());
+    }
+
+    /** As {@link #vmemmapPopulateAddress(long, int, VmemAltmap, long)}, through {@code cur}. @kernel mm/sparse-vmemmap.c: vmemmap_populate_address */
+    public long vmemmapPopulateAddress(long addr, int node, VmemAltmap altmap, long reusePfn, PteCursor cur) {
+        long window = addr & -g.entrySpan(g.leafLevel() - 1);
+        if (cur.pte == -1 || cur.window != window) {
+            cur.pte = vmemmapTablePopulate(addr, g.leafLevel(), node);
+            cur.window = window;
+        }
+        long pte = cur.pte;
+        if (pte == -1 || !vmemmapPtePopulate(pte, addr, node, altmap, reusePfn)) {
+            return -1;
+        }
+        vmemmapVerify(pte, addr, node);
+        return pte;
+    }
+
+    /** The pfn a present PTE of table {@code pteTablePfn} maps for {@code addr}, or -1 when none. @kernel include/linux/pgtable.h: pte_pfn */
+    public long ptePfn(long pteTablePfn, long addr) {
+        long d = mm.pgtable.table(pteTablePfn).get(g.index(addr, g.leafLevel()));
+        return mm.fmt.present(d) ? mm.fmt.outputAddress(d) >>> g.pageShift : -1;
     }
 
     /**
@@ -199,27 +258,38 @@ public final class SparseVmemmap {
      * @kernel mm/sparse-vmemmap.c: vmemmap_populate_basepages
      */
     public int vmemmapPopulateBasepages(long start, long end, int node, VmemAltmap altmap) {
-        // The PTE table found for one PTE-table window serves every page of that window: once the
-        // tables above exist, vmemmapTablePopulate neither allocates nor changes anything, so the
-        // walk from the PGD is only repeated when addr enters a new window.
+        return vmemmapPopulateRange(start, end, node, altmap, -1, "vmemmap_populate_basepages");
+    }
+
+    /**
+     * Maps {@code [start, end)} a page at a time, each PTE to a new page or to {@code reusePfn}.
+     * {@code fn} names the kernel caller in error messages.
+     *
+     * @kernel mm/sparse-vmemmap.c: vmemmap_populate_range
+     */
+    public int vmemmapPopulateRange(long start, long end, int node, VmemAltmap altmap, long reusePfn, String fn) {
+        return vmemmapPopulateRange(start, end, node, altmap, reusePfn, fn, new PteCursor());
+    }
+
+    /** As {@link #vmemmapPopulateRange(long, long, int, VmemAltmap, long, String)}, through {@code cur}. @kernel mm/sparse-vmemmap.c: vmemmap_populate_range */
+    public int vmemmapPopulateRange(long start, long end, int node, VmemAltmap altmap, long reusePfn, String fn,
+                                    PteCursor cur) {
         long windowMask = -g.entrySpan(g.leafLevel() - 1);
-        long window = 0;
-        long pte = -1;
         for (long addr = start; U64.lt(addr, end); addr += g.pageSize) {
-            if (pte == -1 || (addr & windowMask) != window) {
-                pte = vmemmapTablePopulate(addr, g.leafLevel(), node);
-                window = addr & windowMask;
+            if (cur.pte == -1 || (addr & windowMask) != cur.window) {
+                cur.pte = vmemmapTablePopulate(addr, g.leafLevel(), node);
+                cur.window = addr & windowMask;
             }
+            long pte = cur.pte;
             if (pte == -1) {
-                return mm.log.fail(Errno.ENOMEM, "vmemmap_populate_basepages",
-                        String.format("no page-table page for vmemmap address 0x%016x", addr));
+                return mm.log.fail(Errno.ENOMEM, fn, String.format("no page-table page for vmemmap address 0x%016x", addr));
             }
-            if (!vmemmapPtePopulate(pte, addr, node, altmap)) {
-                return mm.log.fail(Errno.ENOMEM, "vmemmap_populate_basepages", String.format(
+            if (!vmemmapPtePopulate(pte, addr, node, altmap, reusePfn)) {
+                return mm.log.fail(Errno.ENOMEM, fn, String.format(
                         "no memmap page for vmemmap address 0x%016x (%s)", addr,
                         altmap == null ? "system RAM exhausted" : "altmap " + altmap.owner + " exhausted: " + altmap));
             }
-            vmemmapVerify(addr, node);
+            vmemmapVerify(pte, addr, node);
         }
         return 0;
     }
@@ -290,12 +360,33 @@ public final class SparseVmemmap {
     }
 
     /**
-     * Populates the memmap of {@code [pfn, pfn + nrPages)}; both must be sub-section aligned.
-     * Returns true on success (the kernel returns the struct page pointer, NULL on failure).
+     * {@link #vmemmapVerify(long, int)} for a page just mapped by a PTE of table {@code pteTablePfn}:
+     * reads the PTE instead of walking the tables (the kernel passes the PTE pointer).
+     *
+     * @kernel mm/sparse-vmemmap.c: vmemmap_verify
+     */
+    public void vmemmapVerify(long pteTablePfn, long addr, int node) {
+        long pfn = ptePfn(pteTablePfn, addr);
+        if (pfn == -1) {
+            return;
+        }
+        int actual = mm.memblock.nidOf(pfn << g.pageShift);
+        if (actual >= 0 && actual != node) {
+            mm.log.warning("vmemmap_verify", String.format(
+                    "[%016x-%016x] potential offnode page_structs", addr, addr + g.pageSize - 1));
+        }
+    }
+
+    /**
+     * Populates the memmap of {@code [pfn, pfn + nrPages)}; both must be sub-section aligned. The
+     * memmap of a device mapping with large compound pages is deduplicated when
+     * {@link VmemmapCompound#vmemmapCanOptimize} allows it; everything else goes through the
+     * architecture's {@code vmemmap_populate}. Returns true on success (the kernel returns the
+     * struct page pointer, NULL on failure).
      *
      * @kernel mm/sparse-vmemmap.c: __populate_section_memmap
      */
-    public boolean populateSectionMemmap(long pfn, long nrPages, int nid, VmemAltmap altmap) {
+    public boolean populateSectionMemmap(long pfn, long nrPages, int nid, VmemAltmap altmap, VmemmapPgmap pgmap) {
         if (!U64.isAligned(pfn, g.pagesPerSubsection) || !U64.isAligned(nrPages, g.pagesPerSubsection)) {
             mm.log.warnOnce("__populate_section_memmap", "misaligned",
                     String.format("misaligned pfn 0x%x nr_pages %d", pfn, nrPages));
@@ -303,7 +394,15 @@ public final class SparseVmemmap {
         }
         long start = mm.pfnToPage(pfn);
         long end = start + nrPages * Geometry.STRUCT_PAGE_SIZE;
+        if (compound.vmemmapCanOptimize(altmap, pgmap)) {
+            return compound.vmemmapPopulateCompoundPages(pfn, start, end, nid, pgmap) == 0;
+        }
         return arch.vmemmapPopulate(start, end, nid, altmap) == 0;
+    }
+
+    /** The device-dax deduplication part of this file. */
+    public VmemmapCompound compound() {
+        return compound;
     }
 
     /** @kernel mm/sparse-vmemmap.c: vmemmap_free (via depopulate_section_memmap) */

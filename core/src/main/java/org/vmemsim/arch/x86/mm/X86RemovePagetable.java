@@ -177,12 +177,16 @@ public final class X86RemovePagetable {
 
     /**
      * Frees {@code 2^order} pages: boot (reserved) pages go to the page allocator page by page,
-     * others back through {@code free_pages}.
+     * others back through {@code free_pages}, which only drops a reference while others remain (a
+     * deduplicated device-dax memmap page is mapped by several PTEs, one reference each).
      *
      * @kernel arch/x86/mm/init_64.c: free_pagetable
      */
     public void freePagetable(long pfn, int order) {
         long nr = 1L << order;
+        if (mm.buddy.putExtraRef(pfn)) {
+            return; // free_pages: put_page_testzero leaves a shared memmap page to its other mappings
+        }
         PageAlloc.Allocation a = mm.buddy.allocation(pfn);
         if (a != null && a.order() == order) {
             mm.buddy.freePages(pfn, order);
