@@ -17,7 +17,7 @@ import picocli.CommandLine.Model.CommandSpec;
             "An executable model of Linux memory hotplug, the sparse vmemmap and vmem_altmap (arm64, x86_64, ppc64, riscv64, ia64).",
         },
         subcommands = {RunCommand.class, BootCommand.class, PlanCommand.class, NdctlCommand.class, ReportCommand.class,
-            SweepCommand.class, FuzzCommand.class, BenchCommand.class, HelpCommand.class},
+            SweepCommand.class, FuzzCommand.class, FaultsCommand.class, BenchCommand.class, HelpCommand.class},
         footer = {"", "Run 'vmemsim COMMAND --help' for the options of a command."})
 public final class VmemsimCommand implements Callable<Integer> {
     @Spec

@@ -180,6 +180,37 @@ public final class FaultSweep {
 
     /** Sweeps every allocation of {@code op} on machines from {@code machine}. */
     public static Report sweep(Supplier<Kernel> machine, Operation op) {
+        return sweep(machine, op, sites -> null);
+    }
+
+    /**
+     * Which allocations of an operation to fail, given the sites of all of them in order: null for
+     * every one, else a mask (index i: the (i+1)-th allocation).
+     */
+    public interface Selection {
+        boolean[] choose(List<String> sites);
+    }
+
+    /**
+     * Every allocation up to {@code head} and from the last {@code head}, every one whose site
+     * differs from the allocation before or after it, and every {@code stride}-th in between: a
+     * systematic sweep of every allocation context, thinned inside long runs of one site.
+     */
+    public static Selection strided(int head, int stride) {
+        return sites -> {
+            int n = sites.size();
+            boolean[] m = new boolean[n];
+            for (int i = 0; i < n; i++) {
+                m[i] = i < head || i >= n - head || i % stride == 0
+                        || i > 0 && !sites.get(i).equals(sites.get(i - 1))
+                        || i + 1 < n && !sites.get(i).equals(sites.get(i + 1));
+            }
+            return m;
+        };
+    }
+
+    /** Sweeps the allocations of {@code op} that {@code selection} picks. */
+    public static Report sweep(Supplier<Kernel> machine, Operation op, Selection selection) {
         Kernel k = machine.get();
         k.faults.reset();
         k.faults.recordSites(true);
@@ -195,7 +226,11 @@ public final class FaultSweep {
         List<Attempt> attempts = new ArrayList<>();
         Kernel cur = null;
         ModelState before = null;
+        boolean[] chosen = selection.choose(sites);
         for (int i = 1; i <= sites.size(); i++) {
+            if (chosen != null && !chosen[i - 1]) {
+                continue;
+            }
             if (cur == null) {
                 cur = machine.get();
                 before = ModelState.capture(cur);

@@ -28,6 +28,11 @@ public final class StepContext {
         this.ranges = ranges;
     }
 
+    /** A context for running an action step outside a {@link ScenarioRunner} (e.g. a fault sweep). */
+    public static StepContext forAction(Kernel kernel, String runName, String path, Map<String, long[]> ranges) {
+        return new StepContext(kernel, runName, path, Map::of, ranges);
+    }
+
     /**
      * The physical ranges ({@code {start, size}}) that earlier steps of this run added under an id
      * ({@code add_memory}, {@code dax_kmem}), so later steps may name them by id. Run-scoped.
