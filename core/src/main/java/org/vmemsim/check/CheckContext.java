@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.List;
 import org.vmemsim.arch.Geometry;
 import org.vmemsim.kernel.Kernel;
+import org.vmemsim.mm.hotplug.MemoryBlock;
 import org.vmemsim.mm.memremap.DevPagemap;
 import org.vmemsim.mm.pgtable.KernelPgtable;
 import org.vmemsim.mm.sparse.MemSection;
@@ -42,6 +43,16 @@ public final class CheckContext {
             VmemAltmap a = pg.pgmapAltmap();
             if (a != null) {
                 pools.add(new Pool(pg.id, a.poolStartPfn(), a.poolEndPfn(), false));
+            }
+        }
+        // memmap_on_memory: a hot-added block's memmap sits in its own first pages (6.6+: the
+        // block's altmap; 6.1: nr_vmemmap_pages at the start of the single block)
+        for (MemoryBlock mem : k.ramHotplug.blocks.blocks()) {
+            if (mem.altmap != null) {
+                pools.add(new Pool("memory" + mem.id, mem.altmap.poolStartPfn(), mem.altmap.poolEndPfn(), false));
+            } else if (mem.nrVmemmapPages > 0) {
+                long start = g.sectionToPfn(mem.startSectionNr);
+                pools.add(new Pool("memory" + mem.id, start, start + mem.nrVmemmapPages, false));
             }
         }
         pools.addAll(extraPools);

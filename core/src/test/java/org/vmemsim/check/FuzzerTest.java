@@ -162,6 +162,28 @@ class FuzzerTest {
         assertThat(r.text()).contains("invariant violations: 0\n");
     }
 
+    static Stream<Arguments> memmapOnMemoryCampaigns() {
+        List<Arguments> out = new ArrayList<>();
+        for (KernelProfile p : List.of(KernelProfile.V6_1, KernelProfile.V6_12, KernelProfile.MAINLINE)) {
+            for (Arch a : List.of(Arch.ARM64, Arch.X86_64)) {
+                out.add(Arguments.of(a, p, 0.0));
+                out.add(Arguments.of(a, p, 0.01));
+            }
+        }
+        return out.stream();
+    }
+
+    /** memory_hotplug.memmap_on_memory=Y: the DIMM actions put the memmap in the DIMMs themselves. */
+    @ParameterizedTest(name = "{0} {1} memmap_on_memory=Y fail-rate {2}")
+    @MethodSource("memmapOnMemoryCampaigns")
+    void fuzz_memmapOnMemory_noInvariantViolations(Arch a, KernelProfile p, double failRate) {
+        MachineSpec s = a == Arch.X86_64 ? x86Spec(p) : spec(p, Granule.G4K);
+        s.memmapOnMemory = "Y";
+        FuzzReport r = new Fuzzer(FuzzConfig.of(s, 23, failRate > 0 ? 150 : 300).withFailRate(failRate)).run();
+        assertThat(r.violations()).as(r.text()).isEmpty();
+        assertThat(r.opsRun).isEqualTo(r.config.ops());
+    }
+
     @Test
     void fuzz_sameSeed_sameReport() {
         FuzzConfig cfg = FuzzConfig.of(spec(KernelProfile.V5_9, Granule.G4K), 5, 150).withFailRate(0.02);
