@@ -27,7 +27,8 @@ import org.vmemsim.util.U64;
  * its state before the operation (architecture rule 6) — except where the real kernel itself
  * leaks or crashes, which is reported as a kernel finding: a mem_section root kept (L1, by design),
  * sections added before a failing section kept (H7), a BUG on a linear-map table allocation (H10),
- * the x86 direct map of the range left mapped by a failing arch_add_memory (H12).
+ * the x86 direct map of the range left mapped by a failing arch_add_memory (H12), the part of the
+ * powerpc linear map a failing arch_create_linear_mapping built (H14).
  *
  * <p>A machine whose state came back identical is reused for the next i; otherwise the next
  * attempt starts from a fresh one (the supplier boots it and replays any prefix).
@@ -292,6 +293,16 @@ public final class FaultSweep {
                 String d2 = ModelState.diff(before, ModelState.live(k), true);
                 return d2 == null ? new Attempt(nth, site, ret, Verdict.KERNEL_FINDING, "H12",
                         "x86 arch_add_memory leaves the direct map of the range (and its page tables) behind")
+                        : new Attempt(nth, site, ret, Verdict.MODEL_FAILURE, null, "state changed: " + d2);
+            }
+            if (d != null && k.ppc64Mem != null) {
+                // H14: powerpc arch_create_linear_mapping returns -EFAULT without undoing the part
+                // of the linear map (and its tables) it built; removing that range must bring the
+                // state back (up to L1)
+                k.ppc64Mem.archRemoveLinearMapping(start << k.g.pageShift, (end - start) << k.g.pageShift);
+                String d2 = ModelState.diff(before, ModelState.live(k), true);
+                return d2 == null ? new Attempt(nth, site, ret, Verdict.KERNEL_FINDING, "H14",
+                        "powerpc arch_create_linear_mapping leaves the partial linear map (and its page tables) behind")
                         : new Attempt(nth, site, ret, Verdict.MODEL_FAILURE, null, "state changed: " + d2);
             }
             return d == null ? new Attempt(nth, site, ret, Verdict.CLEAN_L1, "L1", "mem_section root kept")

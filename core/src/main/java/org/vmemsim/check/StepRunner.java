@@ -77,6 +77,11 @@ final class StepRunner {
                         + " leaves the direct map of the range (and its page tables) behind", p.step().describe(),
                         Errno.name(ret)));
             }
+            if (d != null && k.ppc64Mem != null && linearMapPartlyLeft(k, scope)) {
+                return new Result(ret, Kind.FINDING_REBOOT, "H14", String.format("%s failed with %s: powerpc"
+                        + " arch_create_linear_mapping leaves the part of the linear map it built (and its tables)",
+                        p.step().describe(), Errno.name(ret)));
+            }
             if (d != null && k.g.arch == org.vmemsim.arch.Arch.IA64) {
                 // ia64's vmemmap_free is empty: section_activate's cleanup of a failed populate
                 // (depopulate_section_memmap) frees neither the memmap pages nor their tables
@@ -98,6 +103,20 @@ final class StepRunner {
             long va = k.mm.physToVirt(scope[i] << k.g.pageShift);
             if (k.mm.inLinearMap(va) && k.mm.pgtable.translate(va) != null) {
                 return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether the linear map translates any page of the step's scope (sampled per 2 MiB). */
+    private static boolean linearMapPartlyLeft(Kernel k, long[] scope) {
+        long step = Math.max(1, (2L << 20) >>> k.g.pageShift);
+        for (int i = 0; i + 1 < scope.length; i += 2) {
+            for (long pfn = scope[i]; Long.compareUnsigned(pfn, scope[i + 1]) < 0; pfn += step) {
+                long va = k.mm.physToVirt(pfn << k.g.pageShift);
+                if (k.mm.inLinearMap(va) && k.mm.pgtable.translate(va) != null) {
+                    return true;
+                }
             }
         }
         return false;
