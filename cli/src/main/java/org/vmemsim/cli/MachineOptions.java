@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
  */
 public final class MachineOptions {
     @Option(names = "--arch", paramLabel = "ARCH", defaultValue = "arm64",
-            description = "Architecture: arm64, x86_64 or ppc64 (radix MMU) (default: ${DEFAULT-VALUE}).")
+            description = "Architecture: arm64, x86_64, ppc64 (radix MMU), riscv64 or ia64 (default: ${DEFAULT-VALUE}).")
     Arch arch;
 
     @Option(names = "--granule", paramLabel = "SIZE",
@@ -23,7 +23,8 @@ public final class MachineOptions {
     Granule granule;
 
     @Option(names = "--va-bits", paramLabel = "BITS",
-            description = "Kernel VA size in bits (default: 48 for 4K and 64K, 47 for 16K).")
+            description = {"Kernel VA size in bits (default per arch: arm64 48 for 4K and 64K, 47 for 16K;",
+                "x86_64 48; ppc64 52; riscv64 39 (Sv39); ia64 47 for 16K, 55 for 64K)."})
     Integer vaBits;
 
     @Option(names = "--kernel", paramLabel = "PROFILE", defaultValue = "mainline",

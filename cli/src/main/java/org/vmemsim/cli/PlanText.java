@@ -13,6 +13,7 @@ final class PlanText {
 
     private static final List<Row> ROWS = List.of(
             new Row("result", "result", false),
+            new Row("memmap lives in", "memmap_location", false),
             new Row("usable size (ndctl)", "usable_bytes", true),
             new Row("memmap in RAM", "memmap_ram_bytes", true),
             new Row("memmap on the device", "memmap_device_bytes", true),
@@ -50,6 +51,16 @@ final class PlanText {
         return String.valueOf(v);
     }
 
+    private static List<String> line(String label, List<Map<String, Object>> results,
+            java.util.function.Function<Map<String, Object>, String> f) {
+        List<String> l = new ArrayList<>();
+        l.add(label);
+        for (Map<String, Object> r : results) {
+            l.add(f.apply(r));
+        }
+        return l;
+    }
+
     @SuppressWarnings("unchecked")
     static String table(List<Map<String, Object>> results) {
         StringBuilder sb = new StringBuilder();
@@ -65,12 +76,15 @@ final class PlanText {
         }
         List<List<String>> rows = new ArrayList<>();
         rows.add(header);
-        List<String> mach = new ArrayList<>();
-        mach.add("machine");
-        for (Map<String, Object> r : results) {
-            mach.add(String.valueOf(r.get("machine")));
-        }
-        rows.add(mach);
+        rows.add(line("machine", results, r -> {
+            String m = String.valueOf(r.get("machine"));
+            int ram = m.indexOf(" RAM ");
+            return ram < 0 ? m : m.substring(0, ram);
+        }));
+        rows.add(line("RAM", results, r -> r.get("ram") + (Boolean.TRUE.equals(r.get("ram_default"))
+                ? " (default for " + r.get("arch") + ")" : "")));
+        rows.add(line("hot-pluggable range", results, r -> r.get("pluggable_range") == null ? "-"
+                : String.valueOf(r.get("pluggable_range"))));
         for (int d = 0; d < nDev; d++) {
             List<String> title = new ArrayList<>();
             title.add("device " + d);
@@ -129,15 +143,17 @@ final class PlanText {
 
     @SuppressWarnings("unchecked")
     static String csv(List<Map<String, Object>> results) {
-        String[] cols = {"config", "device", "size_bytes", "map", "mode", "result", "usable_bytes", "memmap_ram_bytes",
-            "memmap_device_bytes", "pgtable_pages.total", "pgtable_bytes", "section_metadata_bytes", "altmap.alloc",
-            "altmap.align", "altmap.reserve_bytes", "data_offset_bytes", "ram_cost_bytes"};
+        String[] cols = {"config", "arch", "granule", "va_bits", "kernel", "ram", "device", "size_bytes", "start", "map",
+            "mode", "result", "memmap_location", "usable_bytes", "memmap_ram_bytes", "memmap_device_bytes",
+            "pgtable_pages.total", "pgtable_bytes", "section_metadata_bytes", "altmap.alloc", "altmap.align",
+            "altmap.reserve_bytes", "data_offset_bytes", "ram_cost_bytes", "reason"};
+        java.util.Set<String> perConfig = java.util.Set.of("config", "arch", "granule", "va_bits", "kernel", "ram");
         StringBuilder sb = new StringBuilder(String.join(",", cols)).append('\n');
         for (Map<String, Object> r : results) {
             for (Map<String, Object> d : (List<Map<String, Object>>) r.get("devices")) {
                 List<String> vals = new ArrayList<>();
                 for (String c : cols) {
-                    Object v = c.equals("config") ? r.get("config") : get(d, c);
+                    Object v = perConfig.contains(c) ? r.get(c) : get(d, c);
                     String s = v == null ? "" : String.valueOf(v);
                     vals.add(s.contains(",") || s.contains("\"") ? "\"" + s.replace("\"", "\"\"") + "\"" : s);
                 }

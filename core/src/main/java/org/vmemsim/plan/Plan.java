@@ -40,19 +40,9 @@ public final class Plan {
         return Math.max(Sz.SZ_4G, Long.highestOneBit(Math.max(1, totalDeviceBytes / 16 - 1)) << 1);
     }
 
-    /** Automatic placement: from 128 GiB (or the 1 GiB boundary above RAM), each device 1 GiB aligned. */
+    /** Automatic placement: see {@link PlanMachine#place}. */
     public static void place(MachineSpec spec, List<Device> devices) {
-        long next = 0x20_0000_0000L;
-        for (RamRange r : spec.ram) {
-            next = U64.max(next, U64.alignUp(r.end(), Sz.SZ_1G));
-        }
-        spec.pmem.clear();
-        for (Device d : devices) {
-            long start = d.start() >= 0 ? d.start() : next;
-            long regionSize = U64.alignUp(d.size(), Nvdimm.REGION_ALIGN);
-            spec.pmem.add(new RamRange(start, regionSize, 0));
-            next = U64.max(next, U64.alignUp(start + regionSize, Sz.SZ_1G));
-        }
+        PlanMachine.place(spec, devices);
     }
 
     /** Evaluates one configuration into a JSON-ready map. */
@@ -61,7 +51,9 @@ public final class Plan {
         out.put("config", c.label());
         place(c.spec(), c.devices());
         Kernel k = Kernel.boot(c.spec());
-        out.put("machine", c.spec().describe());
+        putMachine(out, c.spec());
+        long[] pluggable = k.hotplug.mhpGetPluggableRange(true);
+        out.put("pluggable_range", "[" + U64.hex(pluggable[0]) + "-" + U64.hex(pluggable[1]) + "]");
         long page = k.g.pageSize;
         long freeBoot = k.mm.buddy.nrFreePages();
         out.put("ram_total_bytes", k.mm.buddy.totalramPages() * page);
@@ -115,8 +107,14 @@ public final class Plan {
                     m.put("altmap", am);
                 }
             }
-            m.put("memmap_ram_bytes", ma.ramBytes() - mb.ramBytes());
-            m.put("memmap_device_bytes", ma.deviceBytes() - mb.deviceBytes());
+            long memmapRam = ma.ramBytes() - mb.ramBytes();
+            long memmapDev = ma.deviceBytes() - mb.deviceBytes();
+            m.put("memmap_ram_bytes", memmapRam);
+            m.put("memmap_device_bytes", memmapDev);
+            String where = memmapLocation(d.map(), memmapRam, memmapDev);
+            if (where != null) {
+                m.put("memmap_location", where);
+            }
             Map<String, Object> pt = new LinkedHashMap<>();
             pt.put("vmemmap", diffLevels(ta.vmemmapByLevel(), tb.vmemmapByLevel()));
             pt.put("linear", diffLevels(ta.linearByLevel(), tb.linearByLevel()));
@@ -135,6 +133,65 @@ public final class Plan {
         out.put("ram_free_after_bytes", k.mm.buddy.nrFreePages() * page);
         out.put("warnings", k.log.warnCount());
         return out;
+    }
+
+    /**
+     * A configuration that could not be booted (the machine is invalid, e.g. a granule the arch does
+     * not have): the same shape as {@link #evaluate}, every device with result "invalid" and the reason.
+     */
+    public static Map<String, Object> invalid(Config c, String reason) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("config", c.label());
+        putMachine(out, c.spec());
+        List<Map<String, Object>> devs = new ArrayList<>();
+        for (int i = 0; i < c.devices().size(); i++) {
+            Device d = c.devices().get(i);
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("device", i);
+            m.put("size_bytes", d.size());
+            if (i < c.spec().pmem.size()) {
+                m.put("start", U64.hex(c.spec().pmem.get(i).start()));
+            }
+            m.put("map", d.map());
+            m.put("mode", d.mode());
+            m.put("result", "invalid");
+            m.put("reason", reason);
+            devs.add(m);
+        }
+        out.put("devices", devs);
+        out.put("ok", false);
+        return out;
+    }
+
+    private static void putMachine(Map<String, Object> out, MachineSpec spec) {
+        out.put("arch", spec.arch.label);
+        out.put("granule", spec.granule.label());
+        out.put("va_bits", spec.effectiveVaBits());
+        out.put("kernel", spec.profile.label);
+        List<String> ram = new ArrayList<>();
+        for (RamRange r : spec.ram) {
+            ram.add(r.toString());
+        }
+        out.put("ram", String.join(" ", ram));
+        out.put("machine", spec.describe());
+    }
+
+    /**
+     * Where the device's memmap ended up, read off the figures: on the device (through the altmap), in
+     * RAM, or both (a tail the altmap could not hold). "RAM (altmap not used)" when map=dev asked for
+     * the altmap and the kernel put none of the memmap there. Null when nothing was mapped.
+     */
+    static String memmapLocation(String map, long ramBytes, long deviceBytes) {
+        if (deviceBytes > 0 && ramBytes > 0) {
+            return "device + " + Sz.gib(ramBytes) + " in RAM";
+        }
+        if (deviceBytes > 0) {
+            return "device (altmap)";
+        }
+        if (ramBytes > 0) {
+            return map.equals("dev") ? "RAM (altmap not used)" : "RAM";
+        }
+        return null;
     }
 
     private static Map<String, Long> diffLevels(TreeMap<String, Long> after, TreeMap<String, Long> before) {
