@@ -48,20 +48,36 @@ public final class MemmapMapped implements Invariant {
             }
             Violation first = null;
             int more = 0;
-            for (int i = 0; i < g.subsectionsPerSection; i++) {
+            int n = g.subsectionsPerSection;
+            int i = 0;
+            while (i < n) {
                 if (!ms.usage.test(i)) {
+                    i++;
                     continue;
                 }
-                long pfn = secPfn + i * g.pagesPerSubsection;
-                long va = c.k.mm.pfnToPage(pfn);
-                long hole = firstUnmapped(c, va, va + subBytes);
-                if (hole != 0) {
-                    if (first == null) {
-                        first = violation(c, nr, i, Math.max(pfn, c.k.mm.pageToPfn(hole)), hole, ms, "");
-                    } else {
-                        more++;
+                int j = i + 1;
+                while (j < n && ms.usage.test(j)) {
+                    j++;
+                }
+                // a run of active sub-sections [i, j): their memmap is one VA range; only when it
+                // has a hole are the sub-sections looked at one by one, to name each
+                long runVa = c.k.mm.pfnToPage(secPfn + i * g.pagesPerSubsection);
+                if (firstUnmapped(c, runVa, runVa + (j - i) * subBytes) != 0) {
+                    for (int x = i; x < j; x++) {
+                        long pfn = secPfn + x * g.pagesPerSubsection;
+                        long va = c.k.mm.pfnToPage(pfn);
+                        long hole = firstUnmapped(c, va, va + subBytes);
+                        if (hole == 0) {
+                            continue;
+                        }
+                        if (first == null) {
+                            first = violation(c, nr, x, Math.max(pfn, c.k.mm.pageToPfn(hole)), hole, ms, "");
+                        } else {
+                            more++;
+                        }
                     }
                 }
+                i = j;
             }
             if (first != null) {
                 out.add(more == 0 ? first : new Violation(NAME, first.pfn(),
