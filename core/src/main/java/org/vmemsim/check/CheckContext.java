@@ -214,10 +214,11 @@ public final class CheckContext {
 
     /** The vmemmap leaves in scope: parallel arrays of VA, backing pa, pages and level. */
     public static final class Leaves {
-        public final LongArrayList va = new LongArrayList();
-        public final LongArrayList pa = new LongArrayList();
-        public final LongArrayList nrPages = new LongArrayList();
-        public final LongArrayList level = new LongArrayList();
+        // sized for the memmap of a 128 MiB section in 4K pages, so a scoped check rarely grows them
+        public final LongArrayList va = new LongArrayList(1024);
+        public final LongArrayList pa = new LongArrayList(1024);
+        public final LongArrayList nrPages = new LongArrayList(1024);
+        public final LongArrayList level = new LongArrayList(1024);
 
         public int size() {
             return va.size();

@@ -42,6 +42,9 @@ final class PageRefs {
     }
 
     long get(long pfn) {
+        if (chunks.isEmpty()) {
+            return 0; // no shared page anywhere: the common case
+        }
         Chunk c = chunk(pfn, false);
         return c == null ? 0 : c.refs[(int) pfn & (CHUNK - 1)];
     }
