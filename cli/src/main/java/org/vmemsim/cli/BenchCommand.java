@@ -10,6 +10,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.vmemsim.arch.Granule;
+import org.vmemsim.check.FuzzConfig;
+import org.vmemsim.check.FuzzReport;
+import org.vmemsim.check.Fuzzer;
+import org.vmemsim.kernel.MachineSpec;
+import org.vmemsim.kernel.RamRange;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -24,7 +29,8 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {"Time the budgeted scenarios (boot, hot-plug, cost per vmemmap entry) and check the budgets.",
-            "Budgets: boot 2000 ms, hot-add + hot-remove 1000 ms (medians of wall time), 512 MiB of live heap."},
+            "Budgets: boot 2000 ms, hot-add + hot-remove 1000 ms (medians of wall time), 512 MiB of live heap,",
+            "fuzz >= 20,000 ops/s with invariants after every op on a 512 MiB machine (thread CPU time)."},
         footer = {"", "Columns: median and cpu are per run (wall clock, and CPU time of the thread);",
             "peak is the most the heap pools held during the timed runs, garbage included;",
             "live is what the model holds at its fullest, after a full GC; gc is GC pause time per run.",
@@ -112,6 +118,8 @@ public final class BenchCommand extends BaseCommand {
             double[] v = perEntry.get(i);
             o.printf("%-20s %16.1f %16.2f %8.0f%n", labels[i], v[0], v[1], v[0] / v[1]);
         }
+        o.println();
+        allOk &= fuzzThroughput(o, quick);
         o.println();
         o.println(allOk ? "all budgets met" : "budget exceeded" + (strict ? "" : " (exit 0 without --strict)"));
         o.flush();
@@ -227,5 +235,37 @@ public final class BenchCommand extends BaseCommand {
             n += Math.max(0, b.getCollectionTime());
         }
         return n;
+    }
+
+    /** Operations per second the fuzzer must sustain with every invariant checked after every step. */
+    static final double FUZZ_BUDGET_OPS = 20_000;
+
+    /**
+     * The fuzzer on small machines (512 MiB of RAM): a warm-up campaign, then a timed one with the
+     * invariants checked after every step (over the step's sections, over the whole model every 64
+     * steps). The budget is judged on the fuzzing thread's CPU time, which a busy machine does not
+     * inflate; the wall figure is printed beside it.
+     */
+    static boolean fuzzThroughput(PrintWriter o, boolean quick) {
+        long ops = quick ? 40_000 : 200_000;
+        o.printf("%-44s %10s %12s %12s %9s  %s%n", "fuzz throughput (invariants after every op)", "ops",
+                "wall ops/s", "cpu ops/s", "budget", "result");
+        boolean ok = true;
+        for (String[] m : new String[][] {{"64K", "true"}, {"4K", "false"}}) {
+            MachineSpec spec = MachineSpec.defaults();
+            spec.granule = Granule.parse(m[0]);
+            spec.rodataFull = Boolean.parseBoolean(m[1]);
+            spec.ram.clear();
+            spec.ram.add(new RamRange(0x4000_0000L, 512L << 20, 0));
+            FuzzConfig.withDefaultPmem(spec);
+            new Fuzzer(FuzzConfig.of(spec, 2, ops / 4)).run();
+            FuzzReport r = new Fuzzer(FuzzConfig.of(spec, 1, ops)).run();
+            boolean pass = r.opsPerCpuSecond() >= FUZZ_BUDGET_OPS && r.violations().isEmpty();
+            ok &= pass;
+            o.printf("%-44s %10d %12.0f %12.0f %9.0f  %s%n", "arm64 " + m[0] + " 512M rodata_full=" + (spec.rodataFull ? 1 : 0),
+                    r.opsRun, r.opsPerSecond(), r.opsPerCpuSecond(), FUZZ_BUDGET_OPS, pass ? "ok" : "FAIL");
+        }
+        o.flush();
+        return ok;
     }
 }
