@@ -285,9 +285,11 @@ public enum KernelProfile {
         return switch (arch) {
             case ARM64 -> false;
             case X86_64 -> atLeast(517);
-            // powerpc radix (v6.6, with its own vmemmap_populate_compound_pages that overrides the
-            // generic one) and riscv64 (v6.11) select it too; vmemsim does not model their variant,
-            // so their device-dax memmap is costed without dedup (an over-estimate, see the notes)
+            // powerpc radix selects it from v6.6 ("powerpc/book3s64/radix: Add support for vmemmap
+            // optimization for radix"; with 64K pages only 1 GiB compound pages qualify) and riscv64
+            // from v6.11. Not modelled: powerpc has its own vmemmap_populate_compound_pages for
+            // sections whose memmap (16 KiB) is smaller than a 64K page, which the generic path
+            // cannot run. Their device-dax map=mem memmap is costed without dedup (an over-estimate).
             case PPC64, RISCV64 -> false;
             case IA64 -> false; // removed before the optimisation existed
         };

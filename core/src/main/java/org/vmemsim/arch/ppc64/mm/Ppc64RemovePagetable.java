@@ -182,6 +182,9 @@ public final class Ppc64RemovePagetable {
      */
     void freePages(long pfn, int order, String what) {
         long nr = 1L << order;
+        if (mm.buddy.putExtraRef(pfn)) {
+            return; // free_pages drops one reference of a deduplicated device-dax memmap page
+        }
         PageAlloc.Allocation a = mm.buddy.allocation(pfn);
         if (a != null && a.order() == order) {
             mm.buddy.freePages(pfn, order);
