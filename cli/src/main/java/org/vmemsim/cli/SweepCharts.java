@@ -27,7 +27,7 @@ import org.vmemsim.plan.Sweep;
  * Charts of a sweep, drawn by XChart and written as SVG and PNG: RAM cost against device size, and
  * memmap bytes in RAM and on the device against device size, both on log-log axes with one line per
  * configuration. A grid with more than one kernel, VA size, rodata_full or mode value gets one pair
- * of charts per combination of those (at most six lines each: granule x map), named after it.
+ * of charts per combination of those (one line per arch x granule x map), named after it.
  *
  * <p>The axes are binary log scales: the charts plot log2 of the byte counts on linear axes and
  * label the ticks back in bytes ("1G", "64T"), since XChart's own log axes are decimal (1E9,
@@ -99,15 +99,26 @@ final class SweepCharts {
         return memmap;
     }
 
-    /** The dimensions other than granule and map that vary in the grid, as "kernel=6.1 mode=fsdax". */
+    /**
+     * The dimensions other than arch, granule and map that vary in the grid, as "kernel=6.1
+     * mode=fsdax": the arches of a grid share a chart, one line each.
+     */
     private static String group(Sweep.Point p) {
-        String s = p.series();
+        String s = p.series().substring(archPrefix(p).length());
         String head = p.granule().label() + " map=" + p.map();
         return s.startsWith(head) ? s.substring(head.length()).trim() : s;
     }
 
     private static String seriesLabel(Sweep.Point p) {
-        return p.granule().label() + " pages, map=" + p.map();
+        return archPrefix(p) + p.granule().label() + " pages, map=" + p.map();
+    }
+
+    /** "x86_64 " or "riscv64:48 " when the series names its arch (a grid of several), else "". */
+    private static String archPrefix(Sweep.Point p) {
+        String s = p.series();
+        int sp = s.indexOf(' ');
+        String first = sp < 0 ? s : s.substring(0, sp);
+        return first.equals(p.arch().label) || first.startsWith(p.arch().label + ":") ? first + " " : "";
     }
 
     private static String fileSafe(String s) {

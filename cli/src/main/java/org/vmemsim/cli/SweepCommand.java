@@ -15,6 +15,7 @@ import me.tongfei.progressbar.ProgressBarStyle;
 import org.vmemsim.arch.Granule;
 import org.vmemsim.arch.KernelProfile;
 import org.vmemsim.plan.Sweep;
+import org.vmemsim.plan.SweepArch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -27,23 +28,35 @@ import picocli.CommandLine.Option;
 @Command(name = "sweep", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Run the capacity plan (one pmem device, memmap on the device or in RAM) over a grid of "
             + "configurations and device sizes, in parallel; write CSV, JSON and charts (RAM cost vs size).",
-        footer = {"", "Points are ordered kernel, granule, VA bits, rodata_full, map, mode, then size.",
-            "Without --ram each point's machine gets max(4 GiB, device size / 16) of RAM (a power of two).",
+        footer = {"", "Points are ordered arch, kernel, granule, VA bits, rodata_full, map, mode, size.",
+            "Without --ram each point's machine gets max(4 GiB, device size / 16) of RAM",
+            "(a power of two) at the arch's DRAM base (arm64 0x40000000, riscv64 0x80000000,",
+            "x86_64/ppc64/ia64 0); the device is placed as vmemsim plan places it.",
+            "Combinations an arch cannot have (granule, kernel, VA size) are left out and",
+            "listed with the reason.",
             "", "Examples:", "  vmemsim sweep --out sweep-out",
             "  vmemsim sweep --sizes 1G..64T --granules 4K,64K --kernels 6.1,mainline --csv",
             "  vmemsim sweep --sizes 128M..64T --kernels 5.8,5.9,6.1,6.12,mainline \\",
-            "                --modes fsdax,devdax --out sweep-1168"})
+            "                --modes fsdax,devdax --out sweep-1168",
+            "  vmemsim sweep --archs arm64,x86_64,ppc64,riscv64:48 --sizes 1G..1T \\",
+            "                --out sweep-archs"})
 public final class SweepCommand extends BaseCommand {
     /** Whether a terminal is attached (the progress bar's condition); tests replace it. */
     static BooleanSupplier terminal = () -> System.console() != null;
+
+    @Option(names = "--archs", paramLabel = "LIST", defaultValue = "arm64",
+            description = "Architectures: arm64, x86_64, ppc64, riscv64, ia64, or ARCH:VA_BITS for one arch's VA "
+                + "size (default: ${DEFAULT-VALUE}).")
+    String archs;
 
     @Option(names = "--sizes", paramLabel = "LIST", defaultValue = "1G..64T",
             description = "Device sizes: a comma list of sizes and ranges FROM..TO (x2 steps) or FROM..TOxN "
                 + "(default: ${DEFAULT-VALUE}).")
     String sizes;
 
-    @Option(names = "--granules", paramLabel = "LIST", defaultValue = "4K,16K,64K",
-            description = "Translation granules (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--granules", paramLabel = "LIST",
+            description = "Translation granules: 4K, 16K, 64K (default: each arch's own: arm64 4K,16K,64K; "
+                + "x86_64 and riscv64 4K; ppc64 64K; ia64 16K,64K).")
     String granules;
 
     @Option(names = "--maps", paramLabel = "LIST", defaultValue = "dev,mem",
@@ -60,7 +73,7 @@ public final class SweepCommand extends BaseCommand {
     String rodataFull;
 
     @Option(names = "--va-bits", paramLabel = "LIST", defaultValue = "default",
-            description = "Kernel VA sizes; 'default' is the granule's (default: ${DEFAULT-VALUE}).")
+            description = "Kernel VA sizes; 'default' is the arch's for the granule (default: ${DEFAULT-VALUE}).")
     String vaBits;
 
     @Option(names = "--modes", paramLabel = "LIST", defaultValue = "devdax",
@@ -68,7 +81,7 @@ public final class SweepCommand extends BaseCommand {
     String modes;
 
     @Option(names = "--ram", paramLabel = "SIZE", converter = Converters.Size.class,
-            description = "Fixed boot RAM for every point, at 0x40000000 (default: the rule below).")
+            description = "Fixed boot RAM for every point, at the arch's DRAM base (default: the rule below).")
     Long ram;
 
     @Option(names = "--max-pte-tables", paramLabel = "N",
@@ -113,7 +126,8 @@ public final class SweepCommand extends BaseCommand {
         if (maxPteTables != null && maxPteTables < 1) {
             throw new IllegalArgumentException("--max-pte-tables must be at least 1");
         }
-        grid = new Sweep.Grid(Sweep.parseSizes(sizes), list("--granules", granules, Granule::parse),
+        grid = new Sweep.Grid(list("--archs", archs, SweepArch::parse), Sweep.parseSizes(sizes),
+                granules == null ? null : list("--granules", granules, Granule::parse),
                 list("--maps", maps, SweepCommand::map), list("--kernels", kernels, KernelProfile::parse),
                 list("--rodata-full", rodataFull, SweepCommand::bool), list("--va-bits", vaBits, SweepCommand::va),
                 list("--modes", modes, SweepCommand::mode), ram == null ? 0 : ram,

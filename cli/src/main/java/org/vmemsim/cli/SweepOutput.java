@@ -65,9 +65,16 @@ final class SweepOutput {
 
     static Map<String, Object> gridMap(Sweep.Grid g) {
         Map<String, Object> m = new LinkedHashMap<>();
+        List<String> ar = new ArrayList<>();
+        g.archs().forEach(x -> ar.add(x.label()));
+        m.put("archs", ar);
         m.put("sizes_bytes", g.sizes());
-        List<String> gr = new ArrayList<>();
-        g.granules().forEach(x -> gr.add(x.label()));
+        List<Object> gr = new ArrayList<>();
+        if (g.granules() == null || g.granules().isEmpty()) {
+            gr.add("each arch's own");
+        } else {
+            g.granules().forEach(x -> gr.add(x.label()));
+        }
         m.put("granules", gr);
         m.put("maps", g.maps());
         List<String> k = new ArrayList<>();

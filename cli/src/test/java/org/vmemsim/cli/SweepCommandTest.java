@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code vmemsim sweep}: a 24-point grid (1, 2, 4, 8 GiB x 4K/16K/64K x map=dev/mem) whose CSV
  * figures follow the closed forms of the pfn device layout, byte-identical output from run to run,
- * the progress bar only on a terminal, and charts that are real PNG and SVG files.
+ * the progress bar only on a terminal, and charts that are real PNG and SVG files; a grid over
+ * arm64, x86_64 and ppc64, each on its own page sizes.
  */
 class SweepCommandTest {
     private static final String[] SMALL = {"sweep", "--sizes", "1G..8G", "--granules", "4K,16K,64K", "--maps", "dev,mem"};
@@ -172,6 +173,99 @@ class SweepCommandTest {
             assertThat(doc.getDocumentElement().getAttribute("width")).isEqualTo("960px");
             assertThat(doc.getElementsByTagName("path").getLength()).isGreaterThan(10);
             assertThat(r.out()).contains("wrote " + png).contains("wrote " + svg);
+        }
+    }
+
+    @Test
+    void sweep_threeArches_memmapFollowsEachArchsPageSize() {
+        CliRun r = CliRun.of("sweep", "--archs", "arm64,x86_64,ppc64", "--sizes", "1G..4G", "--maps", "dev,mem",
+                "--kernels", "mainline", "--csv");
+        assertThat(r.code()).as(r.err()).isZero();
+        List<Map<String, String>> rows = parseCsv(r.out());
+        // arm64 4K/16K/64K, x86_64 4K only, ppc64 64K only; x 2 maps x 3 sizes; arch outermost
+        String[][] archGranules = {{"arm64", "4K"}, {"arm64", "16K"}, {"arm64", "64K"}, {"x86_64", "4K"}, {"ppc64", "64K"}};
+        assertThat(rows).hasSize(archGranules.length * 2 * 3);
+        int i = 0;
+        for (String[] ag : archGranules) {
+            String arch = ag[0];
+            long page = Long.parseLong(ag[1].replace("K", "")) * 1024;
+            for (String map : List.of("dev", "mem")) {
+                for (int gib = 1; gib <= 4; gib *= 2) {
+                    Map<String, String> row = rows.get(i);
+                    long size = (long) gib << 30;
+                    assertThat(row.get("index")).isEqualTo(Integer.toString(i));
+                    assertThat(row.get("arch")).isEqualTo(arch);
+                    assertThat(row.get("granule")).isEqualTo(ag[1]);
+                    assertThat(row.get("series")).isEqualTo(arch + " " + ag[1] + " map=" + map);
+                    assertThat(row.get("map")).isEqualTo(map);
+                    assertThat(Long.parseLong(row.get("size_bytes"))).isEqualTo(size);
+                    assertThat(row.get("result")).as(row.toString()).isEqualTo("ok");
+                    // one 64-byte struct page per page: 4K 16 MiB per GiB, 16K 4 MiB, 64K 1 MiB
+                    long memmap = size / page * 64;
+                    long ram = Long.parseLong(row.get("memmap_ram_bytes"));
+                    long dev = Long.parseLong(row.get("memmap_device_bytes"));
+                    if (map.equals("mem") && arch.equals("x86_64")) {
+                        // devdax at the 2 MiB default alignment: compound pages of 512 pages whose memmap
+                        // (8 pages) x86 folds to VMEMMAP_RESERVE_NR = 2 pages (vmemmap_populate_compound_pages)
+                        assertThat(ram).isEqualTo(size / (2L << 20) * 2 * 4096);
+                        assertThat(dev).isZero();
+                    } else if (map.equals("mem") && arch.equals("ppc64")) {
+                        // ppc64's 2 MiB compound page needs 32 x 64 B = 2 KiB of memmap, less than one page,
+                        // so nothing folds; but radix maps the vmemmap without an altmap in whole 2 MiB PMD
+                        // blocks (radix__vmemmap_populate): 1 MiB of memmap per GiB, rounded up to 2 MiB
+                        // (the device at 128 GiB starts a block: 2 MiB of vmemmap covers 2 GiB at 64K)
+                        long pmd = 2L << 20;
+                        assertThat(memmap).isEqualTo((long) gib << 20);
+                        assertThat(ram).isEqualTo((memmap + pmd - 1) / pmd * pmd);
+                        assertThat(dev).isZero();
+                    } else if (map.equals("mem")) {
+                        // arm64: no DAX vmemmap optimisation, every memmap page in RAM
+                        assertThat(ram).isEqualTo(memmap);
+                        assertThat(dev).isZero();
+                    } else {
+                        // map=dev: the altmap gets the memmap (no folding with an altmap)
+                        assertThat(ram + dev).isEqualTo(memmap);
+                        assertThat(dev).isPositive();
+                    }
+                    i++;
+                }
+            }
+        }
+        assertThat(rows.get(18).get("va_bits")).isEqualTo("48"); // x86_64 4-level paging
+        assertThat(rows.get(24).get("va_bits")).isEqualTo("52"); // ppc64 radix 64K
+    }
+
+    @Test
+    void sweep_ia64OnMainline_listedAsSkippedWithTheReason() throws Exception {
+        CliRun r = CliRun.of("sweep", "--archs", "ia64,arm64", "--sizes", "1G", "--granules", "16K", "--maps", "mem",
+                "--kernels", "mainline", "--json");
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        assertThat(j.get("points")).hasSize(1);
+        assertThat(j.get("points").get(0).get("arch").asText()).isEqualTo("arm64");
+        assertThat(j.get("points").get(0).get("machine").asText()).contains("RAM 4G@0x40000000 pmem 1G@0x2000000000");
+        assertThat(j.get("skipped")).hasSize(1);
+        assertThat(j.get("skipped").get(0).asText()).startsWith("ia64 16K map=mem: kernel mainline has no ia64")
+                .contains("removed in v6.7");
+        assertThat(j.get("grid").get("archs").toString()).isEqualTo("[\"ia64\",\"arm64\"]");
+        // ia64 alone on mainline: nothing to run is a usage error naming the reason
+        CliRun alone = CliRun.of("sweep", "--archs", "ia64", "--sizes", "1G", "--kernels", "mainline");
+        assertThat(alone.code()).isEqualTo(ExitCode.USAGE.code);
+        assertThat(alone.err()).contains("no valid point").contains("kernel mainline has no ia64");
+        CliRun bad = CliRun.of("sweep", "--archs", "arm64,sparc");
+        assertThat(bad.code()).isEqualTo(ExitCode.USAGE.code);
+        assertThat(bad.err()).contains("unknown arch 'sparc'");
+    }
+
+    @Test
+    void sweep_severalArches_chartsShareOneChartWithALinePerArch(@TempDir Path tmp) throws Exception {
+        CliRun r = CliRun.of("sweep", "--archs", "arm64,x86_64", "--sizes", "1G,2G", "--granules", "4K", "--maps",
+                "mem", "--out", tmp.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        // no per-arch chart files: one ram-cost and one memmap chart, each with both arches
+        try (var files = Files.list(tmp)) {
+            assertThat(files.map(f -> f.getFileName().toString()).sorted().toList()).containsExactly(
+                    "memmap.png", "memmap.svg", "ram-cost.png", "ram-cost.svg", "sweep.csv", "sweep.json");
         }
     }
 

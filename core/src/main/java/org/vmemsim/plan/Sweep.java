@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.vmemsim.arch.Arch;
 import org.vmemsim.arch.Granule;
 import org.vmemsim.arch.KernelProfile;
 import org.vmemsim.kernel.MachineSpec;
@@ -22,8 +23,8 @@ import org.vmemsim.util.Sz;
  * A capacity sweep: a grid of machine configurations and device sizes, each point answered by
  * {@link Plan#evaluate} on its own freshly booted kernel, evaluated on a fixed pool of threads.
  *
- * <p>Determinism: points are numbered in expansion order (kernel, granule, VA bits, rodata_full,
- * map, mode, then size innermost, each in the order given) and results are stored by that number,
+ * <p>Determinism: points are numbered in expansion order (arch outermost, then kernel, granule, VA
+ * bits, rodata_full, map, mode, then size innermost, each in the order given) and results are stored by that number,
  * so the output does not depend on which thread finished first. Each point boots its own
  * {@link org.vmemsim.kernel.Kernel}; nothing is shared between points but the immutable grid.
  *
@@ -40,17 +41,30 @@ public final class Sweep {
     public static final long DEFAULT_MAX_PTE_TABLES = 1L << 19;
 
     /**
-     * One-device capacity plans: the dimensions of the grid. {@code ramBytes} 0 means
+     * One-device capacity plans: the dimensions of the grid. {@code granules} null (or empty) means
+     * each arch's own set ({@link SweepArch#defaultGranules}); {@code ramBytes} 0 means
      * {@link Plan#defaultRamBytes}; {@code maxPteTables} bounds the page-granular linear maps a point
      * may need (see {@link #linearPteTables}), 0 meaning {@link #DEFAULT_MAX_PTE_TABLES}.
      */
-    public record Grid(List<Long> sizes, List<Granule> granules, List<String> maps, List<KernelProfile> kernels,
-                       List<Boolean> rodataFull, List<Integer> vaBits, List<String> modes, long ramBytes,
-                       long maxPteTables) {
-        /** The default sweep: 1 GiB to 64 TiB (x2), every granule, both maps, mainline, rodata_full off. */
+    public record Grid(List<SweepArch> archs, List<Long> sizes, List<Granule> granules, List<String> maps,
+                       List<KernelProfile> kernels, List<Boolean> rodataFull, List<Integer> vaBits, List<String> modes,
+                       long ramBytes, long maxPteTables) {
+        /** An arm64-only grid. */
+        public Grid(List<Long> sizes, List<Granule> granules, List<String> maps, List<KernelProfile> kernels,
+                    List<Boolean> rodataFull, List<Integer> vaBits, List<String> modes, long ramBytes, long maxPteTables) {
+            this(List.of(SweepArch.ARM64), sizes, granules, maps, kernels, rodataFull, vaBits, modes, ramBytes,
+                    maxPteTables);
+        }
+
+        /** The default sweep: arm64, 1 GiB to 64 TiB (x2), every granule, both maps, mainline, rodata_full off. */
         public static Grid defaults() {
-            return new Grid(parseSizes("1G..64T"), List.of(Granule.values()), List.of("dev", "mem"),
+            return new Grid(parseSizes("1G..64T"), null, List.of("dev", "mem"),
                     List.of(KernelProfile.MAINLINE), List.of(false), Arrays.asList((Integer) null), List.of("devdax"), 0, 0);
+        }
+
+        /** The granules this grid runs on {@code arch}: the given list, or the arch's own set. */
+        public List<Granule> granulesFor(Arch arch) {
+            return granules == null || granules.isEmpty() ? SweepArch.defaultGranules(arch) : granules;
         }
     }
 
@@ -58,9 +72,13 @@ public final class Sweep {
      * PTE tables of the linear map a point needs when its kernel maps memory page by page
      * (rodata_full, or the Debian 6.12 KFENCE rule for hot-added memory): one per PMD of the
      * device, and of the boot RAM too with rodata_full; 0 when the linear map uses blocks.
-     * The model builds each table for real, so this is the cost that grows without bound.
+     * The model builds each table for real, so this is the cost that grows without bound. Only the
+     * arm64 linear map has these rules; other arches map it with blocks here (0).
      */
     public static long linearPteTables(Point p) {
+        if (p.arch() != Arch.ARM64) {
+            return 0;
+        }
         long pmd = p.granule().pageSize() * (p.granule().pageSize() / 8);
         long tables = 0;
         if (p.rodataFull() || p.kernel().kfenceForcesPteLinearMap()) {
@@ -73,20 +91,30 @@ public final class Sweep {
     }
 
     /**
-     * One point of the grid. {@code vaBits} null means the granule's default; {@code series} names
-     * the configuration without the size (the line it belongs to in a chart).
+     * One point of the grid. {@code vaBits} null means the arch's default for the granule;
+     * {@code series} names the configuration without the size (the line it belongs to in a chart).
      */
-    public record Point(int index, String series, KernelProfile kernel, Granule granule, Integer vaBits,
+    public record Point(int index, String series, Arch arch, KernelProfile kernel, Granule granule, Integer vaBits,
                         boolean rodataFull, String map, String mode, long size, long ramBytes) {
-        /** The machine and device of this point, ready for {@link Plan#evaluate}. */
+        /** An arm64 point. */
+        public Point(int index, String series, KernelProfile kernel, Granule granule, Integer vaBits,
+                     boolean rodataFull, String map, String mode, long size, long ramBytes) {
+            this(index, series, Arch.ARM64, kernel, granule, vaBits, rodataFull, map, mode, size, ramBytes);
+        }
+
+        /**
+         * The machine and device of this point, ready for {@link Plan#evaluate}: boot RAM at the arch's
+         * base and the device placed by {@link PlanMachine} (the same as {@code vmemsim plan}).
+         */
         public Plan.Config config() {
             MachineSpec spec = MachineSpec.defaults();
+            spec.arch = arch;
             spec.granule = granule;
             spec.profile = kernel;
             spec.vaBits = vaBits;
             spec.rodataFull = rodataFull;
             spec.ram.clear();
-            spec.ram.add(new RamRange(0x4000_0000L, ramBytes, 0));
+            spec.ram.add(new RamRange(PlanMachine.defaultRamStart(arch), ramBytes, 0));
             return new Plan.Config(series + " size=" + Sz.human(size), spec,
                     List.of(new Plan.Device(size, -1, map, mode, 0)));
         }
@@ -118,7 +146,7 @@ public final class Sweep {
     }
 
     /** The columns of a result row, in order (CSV header and JSON keys). */
-    public static final List<String> COLUMNS = List.of("index", "series", "kernel", "granule", "va_bits",
+    public static final List<String> COLUMNS = List.of("index", "series", "arch", "kernel", "granule", "va_bits",
             "rodata_full", "map", "mode", "size_bytes", "ram_bytes", "result", "usable_bytes", "data_offset_bytes",
             "memmap_ram_bytes", "memmap_device_bytes", "pgtable_pages", "pgtable_vmemmap_pages",
             "pgtable_linear_pages", "pgtable_bytes", "section_metadata_bytes", "altmap_alloc_pages",
@@ -132,9 +160,11 @@ public final class Sweep {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("index", p.index());
         m.put("series", p.series());
+        m.put("arch", p.arch().label);
         m.put("kernel", p.kernel().label);
         m.put("granule", p.granule().label());
         MachineSpec spec = MachineSpec.defaults();
+        spec.arch = p.arch();
         spec.granule = p.granule();
         spec.vaBits = p.vaBits();
         m.put("va_bits", spec.effectiveVaBits());
@@ -228,29 +258,41 @@ public final class Sweep {
     }
 
     /**
-     * Expands the grid into points in the documented order. Combinations the machine rejects (a VA
-     * size the granule or kernel does not offer) and points over the PTE-table bound are left out
-     * and listed with the reason.
+     * Expands the grid into points in the documented order, arch outermost. Combinations the machine
+     * rejects (a granule the arch does not have, a kernel without the arch, a VA size the granule or
+     * kernel does not offer) and points over the PTE-table bound are left out and listed with the
+     * reason.
      */
     public static Expansion expand(Grid g) {
         List<Point> points = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
+        for (SweepArch a : g.archs()) {
+            expandArch(g, a, points, skipped);
+        }
+        return new Expansion(List.copyOf(points), List.copyOf(skipped));
+    }
+
+    /** The points of one arch, appended in order (kernel, granule, VA bits, rodata_full, map, mode, size). */
+    private static void expandArch(Grid g, SweepArch a, List<Point> points, List<String> skipped) {
         long maxTables = g.maxPteTables() > 0 ? g.maxPteTables() : DEFAULT_MAX_PTE_TABLES;
+        // a VA size written with the arch (riscv64:48) replaces the grid's VA sizes for that arch
+        List<Integer> vas = a.vaBits() != null ? List.of(a.vaBits()) : g.vaBits();
         for (KernelProfile k : g.kernels()) {
-            for (Granule gr : g.granules()) {
-                for (Integer va : g.vaBits()) {
+            for (Granule gr : g.granulesFor(a.arch())) {
+                for (Integer va : vas) {
                     for (boolean rf : g.rodataFull()) {
                         for (String map : g.maps()) {
                             for (String mode : g.modes()) {
-                                String series = seriesLabel(g, k, gr, va, rf, map, mode);
-                                String why = invalid(k, gr, va, map, mode);
+                                String series = seriesLabel(g, a, k, gr, va, rf, map, mode);
+                                String why = invalid(a.arch(), k, gr, va, map, mode);
                                 if (why != null) {
                                     skipped.add(series + ": " + why);
                                     continue;
                                 }
                                 for (long size : g.sizes()) {
                                     long ram = g.ramBytes() > 0 ? g.ramBytes() : Plan.defaultRamBytes(size);
-                                    Point p = new Point(points.size(), series, k, gr, va, rf, map, mode, size, ram);
+                                    Point p = new Point(points.size(), series, a.arch(), k, gr, va, rf, map, mode,
+                                            size, ram);
                                     long tables = linearPteTables(p);
                                     if (tables > maxTables) {
                                         skipped.add(series + " size=" + Sz.human(size) + ": the linear map would need "
@@ -265,12 +307,19 @@ public final class Sweep {
                 }
             }
         }
-        return new Expansion(List.copyOf(points), List.copyOf(skipped));
     }
 
-    /** Granule and map always; the other dimensions when the grid has more than one value of them. */
-    static String seriesLabel(Grid g, KernelProfile k, Granule gr, Integer va, boolean rf, String map, String mode) {
-        StringBuilder sb = new StringBuilder(gr.label()).append(" map=").append(map);
+    /**
+     * Granule and map always, led by the arch ({@code x86_64 4K map=mem}) when the grid has more than
+     * one; the other dimensions when the grid has more than one value of them.
+     */
+    static String seriesLabel(Grid g, SweepArch a, KernelProfile k, Granule gr, Integer va, boolean rf, String map,
+                              String mode) {
+        StringBuilder sb = new StringBuilder();
+        if (g.archs().size() > 1) {
+            sb.append(a.label()).append(' ');
+        }
+        sb.append(gr.label()).append(" map=").append(map);
         if (g.kernels().size() > 1) {
             sb.append(" kernel=").append(k.label);
         }
@@ -286,7 +335,7 @@ public final class Sweep {
         return sb.toString();
     }
 
-    private static String invalid(KernelProfile k, Granule gr, Integer va, String map, String mode) {
+    private static String invalid(Arch arch, KernelProfile k, Granule gr, Integer va, String map, String mode) {
         if (!map.equals("dev") && !map.equals("mem")) {
             return "map '" + map + "' must be dev or mem";
         }
@@ -294,6 +343,9 @@ public final class Sweep {
             return "mode '" + mode + "' must be fsdax or devdax";
         }
         MachineSpec spec = MachineSpec.defaults();
+        spec.arch = arch;
+        spec.ram.clear();
+        spec.ram.add(PlanMachine.defaultRam(arch, 0));
         spec.granule = gr;
         spec.profile = k;
         spec.vaBits = va;

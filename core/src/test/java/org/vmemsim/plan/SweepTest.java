@@ -9,8 +9,10 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.vmemsim.arch.Arch;
 import org.vmemsim.arch.Granule;
 import org.vmemsim.arch.KernelProfile;
+import org.vmemsim.kernel.MachineSpec;
 import org.vmemsim.util.Sz;
 
 /**
@@ -124,6 +126,107 @@ class SweepTest {
             Sweep.Point p = new Sweep.Point(0, "s", KernelProfile.V6_12, Granule.G16K, null, false, "dev", "devdax",
                     T, 64 * G);
             assertThat(Sweep.linearPteTables(p)).isEqualTo(T / (32L << 20)); // 16K PMD = 32 MiB
+        }
+    }
+
+    @Nested
+    class Archs {
+        private Sweep.Grid archGrid(List<String> archs, List<Granule> granules, List<KernelProfile> kernels) {
+            List<SweepArch> a = new ArrayList<>();
+            archs.forEach(s -> a.add(SweepArch.parse(s)));
+            return new Sweep.Grid(a, List.of(G, 2 * G), granules, List.of("mem"), kernels, List.of(false),
+                    Arrays.asList((Integer) null), List.of("devdax"), 0, 0);
+        }
+
+        @Test
+        void expand_archOutermost_eachArchWithItsOwnGranules() {
+            Sweep.Expansion ex = Sweep.expand(archGrid(List.of("x86_64", "ppc64", "arm64"), null,
+                    List.of(KernelProfile.V6_1, KernelProfile.MAINLINE)));
+            List<String> seen = new ArrayList<>();
+            for (Sweep.Point p : ex.points()) {
+                seen.add(p.arch().label + " " + p.kernel().label + " " + p.granule().label() + " " + Sz.human(p.size()));
+            }
+            assertThat(seen).containsExactly(
+                    "x86_64 6.1 4K 1G", "x86_64 6.1 4K 2G", "x86_64 mainline 4K 1G", "x86_64 mainline 4K 2G",
+                    "ppc64 6.1 64K 1G", "ppc64 6.1 64K 2G", "ppc64 mainline 64K 1G", "ppc64 mainline 64K 2G",
+                    "arm64 6.1 4K 1G", "arm64 6.1 4K 2G", "arm64 6.1 16K 1G", "arm64 6.1 16K 2G",
+                    "arm64 6.1 64K 1G", "arm64 6.1 64K 2G", "arm64 mainline 4K 1G", "arm64 mainline 4K 2G",
+                    "arm64 mainline 16K 1G", "arm64 mainline 16K 2G", "arm64 mainline 64K 1G", "arm64 mainline 64K 2G");
+            for (int i = 0; i < ex.points().size(); i++) {
+                assertThat(ex.points().get(i).index()).isEqualTo(i);
+            }
+            assertThat(ex.skipped()).isEmpty();
+            // several arches: the series leads with the arch
+            assertThat(ex.points().get(0).series()).isEqualTo("x86_64 4K map=mem kernel=6.1");
+        }
+
+        @Test
+        void expand_givenGranuleTheArchLacks_leftOutWithTheArchsReason() {
+            Sweep.Expansion ex = Sweep.expand(archGrid(List.of("arm64", "x86_64", "ppc64"),
+                    List.of(Granule.G4K, Granule.G64K), List.of(KernelProfile.MAINLINE)));
+            assertThat(ex.points()).extracting(p -> p.arch().label + " " + p.granule().label()).containsExactly(
+                    "arm64 4K", "arm64 4K", "arm64 64K", "arm64 64K", "x86_64 4K", "x86_64 4K", "ppc64 64K", "ppc64 64K");
+            assertThat(ex.skipped()).hasSize(2);
+            assertThat(ex.skipped().get(0)).startsWith("x86_64 64K map=mem: granule 64K").contains("x86_64");
+            assertThat(ex.skipped().get(1)).startsWith("ppc64 4K map=mem: granule 4K").contains("ppc64");
+        }
+
+        @Test
+        void expand_ia64OnMainline_leftOutWithTheRemovalReason() {
+            Sweep.Expansion ex = Sweep.expand(archGrid(List.of("ia64", "arm64"), null, List.of(KernelProfile.MAINLINE)));
+            assertThat(ex.points()).allMatch(p -> p.arch() == Arch.ARM64).hasSize(3 * 2);
+            // ia64 was removed in v6.7: both of its page sizes are left out, each with that reason
+            assertThat(ex.skipped()).hasSize(2);
+            assertThat(ex.skipped().get(0)).startsWith("ia64 16K map=mem: kernel mainline has no ia64").contains("v6.7");
+            assertThat(ex.skipped().get(1)).startsWith("ia64 64K map=mem: kernel mainline has no ia64");
+            // 6.1 still has it
+            Sweep.Expansion ok = Sweep.expand(archGrid(List.of("ia64"), null, List.of(KernelProfile.V6_1)));
+            assertThat(ok.skipped()).isEmpty();
+            assertThat(ok.points()).extracting(p -> p.granule().label()).containsExactly("16K", "16K", "64K", "64K");
+        }
+
+        @Test
+        void expand_archVaSuffix_replacesTheGridsVaSizesForThatArchOnly() {
+            Sweep.Grid g = new Sweep.Grid(List.of(SweepArch.parse("arm64"), SweepArch.parse("riscv64:48")),
+                    List.of(G), null, List.of("dev"), List.of(KernelProfile.MAINLINE), List.of(false), List.of(48, 52),
+                    List.of("devdax"), 0, 0);
+            Sweep.Expansion ex = Sweep.expand(g);
+            List<String> seen = new ArrayList<>();
+            for (Sweep.Point p : ex.points()) {
+                seen.add(p.series());
+            }
+            // arm64: 4K 48 and 52 (LPA2 on mainline), 16K 48 and 52, 64K 48 and 52; riscv64: Sv48 only
+            assertThat(seen).containsExactly("arm64 4K map=dev va=48", "arm64 4K map=dev va=52",
+                    "arm64 16K map=dev va=48", "arm64 16K map=dev va=52", "arm64 64K map=dev va=48",
+                    "arm64 64K map=dev va=52", "riscv64:48 4K map=dev va=48");
+            assertThat(ex.skipped()).isEmpty();
+            assertThatThrownBy(() -> SweepArch.parse("riscv64:x")).hasMessageContaining("not a number of bits");
+            assertThatThrownBy(() -> SweepArch.parse("sparc")).hasMessageContaining("unknown arch 'sparc'");
+        }
+
+        @Test
+        void config_ramAtTheArchsDramBase_devicePlacedByPlanMachine() {
+            Sweep.Expansion ex = Sweep.expand(archGrid(List.of("arm64", "x86_64", "ppc64", "riscv64"),
+                    List.of(Granule.G4K, Granule.G64K), List.of(KernelProfile.MAINLINE)));
+            for (Sweep.Point p : ex.points()) {
+                Plan.Config c = p.config();
+                MachineSpec spec = c.spec();
+                assertThat(spec.arch).isEqualTo(p.arch());
+                // QEMU virt puts DRAM at 1 GiB on arm64 and 2 GiB on riscv64; the PC and pSeries at 0
+                long base = switch (p.arch()) {
+                    case ARM64 -> 1L << 30;
+                    case RISCV64 -> 2L << 30;
+                    default -> 0;
+                };
+                assertThat(spec.ram).singleElement().satisfies(r -> {
+                    assertThat(r.start()).isEqualTo(base);
+                    assertThat(r.size()).isEqualTo(4 * G);
+                });
+                Plan.place(spec, c.devices());
+                // 4 GiB of RAM ends below 128 GiB: the device goes to 128 GiB on every arch
+                assertThat(spec.pmem).singleElement().satisfies(d -> assertThat(d.start()).isEqualTo(128 * G));
+                spec.validate();
+            }
         }
     }
 
