@@ -34,26 +34,9 @@ public final class Actions {
     }
 
     /** Draws a memremap of a device in the world's window (sometimes in RAM or misaligned, to reach the error paths). */
-    public static final class Memremap implements Action {
-        @Override
-        public String name() {
-            return "memremap";
-        }
-
-        @Override
-        public int weight() {
-            return 3;
-        }
-
-        @Override
-        public boolean precondition(FuzzWorld w) {
-            return unavailable(w) == null;
-        }
-
-        /** ZONE_DEVICE is missing on ia64 and on riscv64 before 6.11. */
-        @Override
-        public String unavailable(FuzzWorld w) {
-            return org.vmemsim.arch.ArchFeatures.zoneDeviceUnavailable(w.g.arch, w.g.profile);
+    public static final class Memremap extends BaseAction {
+        public Memremap() {
+            super("memremap", 3, Feature.ZONE_DEVICE);
         }
 
         @Override
@@ -111,19 +94,13 @@ public final class Actions {
     }
 
     /** Draws a memunmap of one of the live devices. */
-    public static final class Memunmap implements Action {
-        @Override
-        public String name() {
-            return "memunmap";
+    public static final class Memunmap extends BaseAction {
+        public Memunmap() {
+            super("memunmap", 2, Feature.NONE);
         }
 
         @Override
-        public int weight() {
-            return 2;
-        }
-
-        @Override
-        public boolean precondition(FuzzWorld w) {
+        protected boolean ready(FuzzWorld w) {
             return !w.liveDevices().isEmpty();
         }
 
@@ -135,25 +112,9 @@ public final class Actions {
     }
 
     /** Draws a DIMM hot-add in the DIMM window: whole blocks mostly, sometimes misaligned or on node 1. */
-    public static final class AddMemory implements Action {
-        @Override
-        public String name() {
-            return "add_memory";
-        }
-
-        @Override
-        public int weight() {
-            return 1;
-        }
-
-        @Override
-        public boolean precondition(FuzzWorld w) {
-            return unavailable(w) == null;
-        }
-
-        @Override
-        public String unavailable(FuzzWorld w) {
-            return org.vmemsim.arch.ArchFeatures.memoryHotplugUnavailable(w.g.arch, w.g.profile);
+    public static final class AddMemory extends BaseAction {
+        public AddMemory() {
+            super("add_memory", 1, Feature.MEMORY_HOTPLUG);
         }
 
         @Override
@@ -172,25 +133,14 @@ public final class Actions {
     }
 
     /** Draws the removal of a live DIMM (online blocks make it fail with -EBUSY). */
-    public static final class RemoveMemory implements Action {
-        @Override
-        public String name() {
-            return "remove_memory";
+    public static final class RemoveMemory extends BaseAction {
+        public RemoveMemory() {
+            super("remove_memory", 1, Feature.MEMORY_HOTPLUG);
         }
 
         @Override
-        public int weight() {
-            return 1;
-        }
-
-        @Override
-        public boolean precondition(FuzzWorld w) {
-            return unavailable(w) == null && !w.dimms().isEmpty();
-        }
-
-        @Override
-        public String unavailable(FuzzWorld w) {
-            return org.vmemsim.arch.ArchFeatures.memoryHotplugUnavailable(w.g.arch, w.g.profile);
+        protected boolean ready(FuzzWorld w) {
+            return !w.dimms().isEmpty();
         }
 
         @Override
@@ -201,31 +151,17 @@ public final class Actions {
     }
 
     /** Draws onlining (to Normal, Movable or the default zone) or offlining of some blocks of a live DIMM. */
-    public static final class BlockState implements Action {
+    public static final class BlockState extends BaseAction {
         private final boolean online;
 
         public BlockState(boolean online) {
+            super(online ? "online" : "offline", 1, Feature.MEMORY_HOTPLUG);
             this.online = online;
         }
 
         @Override
-        public String name() {
-            return online ? "online" : "offline";
-        }
-
-        @Override
-        public int weight() {
-            return 1;
-        }
-
-        @Override
-        public boolean precondition(FuzzWorld w) {
-            return unavailable(w) == null && !w.dimms().isEmpty();
-        }
-
-        @Override
-        public String unavailable(FuzzWorld w) {
-            return org.vmemsim.arch.ArchFeatures.memoryHotplugUnavailable(w.g.arch, w.g.profile);
+        protected boolean ready(FuzzWorld w) {
+            return !w.dimms().isEmpty();
         }
 
         @Override
@@ -243,25 +179,14 @@ public final class Actions {
     }
 
     /** Draws a namespace on a pmem region: fsdax or devdax, map=dev or mem, a default or explicit alignment. */
-    public static final class CreateNamespace implements Action {
-        @Override
-        public String name() {
-            return "create-namespace";
+    public static final class CreateNamespace extends BaseAction {
+        public CreateNamespace() {
+            super("create-namespace", 1, Feature.ZONE_DEVICE);
         }
 
         @Override
-        public int weight() {
-            return 1;
-        }
-
-        @Override
-        public boolean precondition(FuzzWorld w) {
-            return unavailable(w) == null && !w.k.nvdimm.regions().isEmpty();
-        }
-
-        @Override
-        public String unavailable(FuzzWorld w) {
-            return org.vmemsim.arch.ArchFeatures.zoneDeviceUnavailable(w.g.arch, w.g.profile);
+        protected boolean ready(FuzzWorld w) {
+            return !w.k.nvdimm.regions().isEmpty();
         }
 
         @Override
@@ -282,25 +207,14 @@ public final class Actions {
     }
 
     /** Draws the destruction of a live namespace. */
-    public static final class DestroyNamespace implements Action {
-        @Override
-        public String name() {
-            return "destroy-namespace";
+    public static final class DestroyNamespace extends BaseAction {
+        public DestroyNamespace() {
+            super("destroy-namespace", 1, Feature.ZONE_DEVICE);
         }
 
         @Override
-        public int weight() {
-            return 1;
-        }
-
-        @Override
-        public boolean precondition(FuzzWorld w) {
-            return unavailable(w) == null && !w.k.nvdimm.namespaces().isEmpty();
-        }
-
-        @Override
-        public String unavailable(FuzzWorld w) {
-            return org.vmemsim.arch.ArchFeatures.zoneDeviceUnavailable(w.g.arch, w.g.profile);
+        protected boolean ready(FuzzWorld w) {
+            return !w.k.nvdimm.namespaces().isEmpty();
         }
 
         @Override
