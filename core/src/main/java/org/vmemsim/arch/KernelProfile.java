@@ -285,12 +285,14 @@ public enum KernelProfile {
         return switch (arch) {
             case ARM64 -> false;
             case X86_64 -> atLeast(517);
+            // riscv64 from v6.11 ("riscv: Enable DAX VMEMMAP optimization"), through the generic
+            // vmemmap_populate_compound_pages
+            case RISCV64 -> atLeast(611);
             // powerpc radix selects it from v6.6 ("powerpc/book3s64/radix: Add support for vmemmap
-            // optimization for radix"; with 64K pages only 1 GiB compound pages qualify) and riscv64
-            // from v6.11. Not modelled: powerpc has its own vmemmap_populate_compound_pages for
-            // sections whose memmap (16 KiB) is smaller than a 64K page, which the generic path
-            // cannot run. Their device-dax map=mem memmap is costed without dedup (an over-estimate).
-            case PPC64, RISCV64 -> false;
+            // optimization for radix"; with 64K pages only 1 GiB compound pages qualify) with its own
+            // vmemmap_populate_compound_pages, needed because a 16 MiB section's memmap (16 KiB) is
+            // smaller than a 64K page. Not modelled: ppc64 device-dax map=mem is costed without dedup.
+            case PPC64 -> false;
             case IA64 -> false; // removed before the optimisation existed
         };
     }

@@ -82,6 +82,9 @@ public final class RiscvRemovePgd {
     /** free_pages, or free_reserved_page page by page for boot (memblock) memory. */
     private void freePages(long pfn, int order) {
         long nr = 1L << order;
+        if (mm.buddy.putExtraRef(pfn)) {
+            return; // free_pages drops one reference of a deduplicated device-dax memmap page
+        }
         PageAlloc.Allocation a = mm.buddy.allocation(pfn);
         if (a != null && a.order() == order) {
             mm.buddy.freePages(pfn, order);
