@@ -286,11 +286,12 @@ public enum KernelProfile {
             case ARM64 -> false;
             case X86_64 -> atLeast(517);
             // powerpc radix selects it from v6.6 ("powerpc/book3s64/radix: Add support for vmemmap
-            // optimization for radix"; with 64K pages only 1 GiB compound pages qualify) and riscv64
-            // from v6.11. Not modelled: powerpc has its own vmemmap_populate_compound_pages for
-            // sections whose memmap (16 KiB) is smaller than a 64K page, which the generic path
-            // cannot run. Their device-dax map=mem memmap is costed without dedup (an over-estimate).
-            case PPC64, RISCV64 -> false;
+            // optimization for radix") with its own vmemmap_populate_compound_pages (a 16 MiB section's
+            // memmap is a quarter of a 64K page); with 64K pages only 1 GiB compound pages qualify.
+            case PPC64 -> atLeast(606);
+            // riscv64 selects it from v6.11; not modelled yet: its device-dax map=mem memmap is costed
+            // without dedup (an over-estimate).
+            case RISCV64 -> false;
             case IA64 -> false; // removed before the optimisation existed
         };
     }
