@@ -289,10 +289,9 @@ public enum KernelProfile {
             // vmemmap_populate_compound_pages
             case RISCV64 -> atLeast(611);
             // powerpc radix selects it from v6.6 ("powerpc/book3s64/radix: Add support for vmemmap
-            // optimization for radix"; with 64K pages only 1 GiB compound pages qualify) with its own
-            // vmemmap_populate_compound_pages, needed because a 16 MiB section's memmap (16 KiB) is
-            // smaller than a 64K page. Not modelled: ppc64 device-dax map=mem is costed without dedup.
-            case PPC64 -> false;
+            // optimization for radix") with its own vmemmap_populate_compound_pages (a 16 MiB section's
+            // memmap is a quarter of a 64K page); with 64K pages only 1 GiB compound pages qualify.
+            case PPC64 -> atLeast(606);
             case IA64 -> false; // removed before the optimisation existed
         };
     }

@@ -26,7 +26,8 @@ import org.vmemsim.util.U64;
  * the kernel promises: the operation returns an error (-ENOMEM, or what the arch turns it into), the invariants hold, and the model equals
  * its state before the operation (architecture rule 6) — except where the real kernel itself
  * leaks or crashes, which is reported as a kernel finding: a mem_section root kept (L1, by design),
- * sections added before a failing section kept (H7), a BUG on a linear-map table allocation (H10),
+ * sections added before a failing section kept (H7; with powerpc radix's device-dax dedup also the
+ * first-tail memmap page they populated beyond themselves), a BUG on a linear-map table allocation (H10),
  * the x86 direct map of the range left mapped by a failing arch_add_memory (H12), the part of the
  * powerpc linear map a failing arch_create_linear_mapping built (H14).
  *
@@ -312,6 +313,7 @@ public final class FaultSweep {
         // the direct map it left, H12) — must bring the state back (up to L1); then the leak was
         // exactly those sections.
         k.hotplug.removePages(start, leakedEnd - start, altmap);
+        boolean beyond = freeCompoundMemmapBeyond(k, op.pgmap(k), leakedEnd, end);
         boolean direct = directMapLeft(k, start, end);
         if (direct) {
             k.x86.kernelPhysicalMappingRemove(start << k.g.pageShift, end << k.g.pageShift);
@@ -319,9 +321,34 @@ public final class FaultSweep {
         String d = ModelState.diff(before, ModelState.live(k), true);
         String what = String.format("__add_pages failed after adding pfn [0x%x, 0x%x): sections %d..%d stay present%s",
                 start, leakedEnd, k.g.pfnToSection(start), k.g.pfnToSection(leakedEnd - 1),
-                direct ? ", with the x86 direct map of the range (H12)" : "");
+                (beyond ? ", with memmap the arch populated for them beyond the last one (first-tail page of a"
+                        + " deduplicated compound page)" : "")
+                + (direct ? ", with the x86 direct map of the range (H12)" : ""));
         return d == null ? new Attempt(nth, site, ret, Verdict.KERNEL_FINDING, "H7", what)
                 : new Attempt(nth, site, ret, Verdict.MODEL_FAILURE, null, what + ", and more changed: " + d);
+    }
+
+    /**
+     * powerpc radix's {@code vmemmap_populate_compound_pages} maps a compound page's head and
+     * first-tail memmap pages while populating its first section, although with 64K pages the
+     * first-tail page holds the memmap of later sections; removing only the leaked sections (H7)
+     * leaves it. Frees the memmap of the rest of the compound page holding {@code leakedEnd - 1},
+     * none of whose sections are present, as a cleanup of the leaked sections must; true when a
+     * deduplicated pgmap made that necessary.
+     */
+    private static boolean freeCompoundMemmapBeyond(Kernel k, DevPagemap pg, long leakedEnd, long end) {
+        if (pg == null || !k.sparseVmemmap.compound().vmemmapCanOptimize(pg.pgmapAltmap(), pg)
+                || !k.sparseVmemmap.arch().hasVmemmapPopulateCompoundPages()) {
+            return false;
+        }
+        long rangePfn = pg.rangeStart >>> k.g.pageShift;
+        long compoundEnd = rangePfn + U64.alignUp(leakedEnd - rangePfn, pg.pgmapVmemmapNr());
+        long stop = U64.min(compoundEnd, end);
+        if (!U64.lt(leakedEnd, stop)) {
+            return false;
+        }
+        k.sparseVmemmap.depopulateSectionMemmap(leakedEnd, stop - leakedEnd, null);
+        return true;
     }
 
     /** x86 only: whether the direct map still translates the first page of {@code [start, end)} (hazard H12). */

@@ -380,8 +380,9 @@ public final class SparseVmemmap {
     /**
      * Populates the memmap of {@code [pfn, pfn + nrPages)}; both must be sub-section aligned. The
      * memmap of a device mapping with large compound pages is deduplicated when
-     * {@link VmemmapCompound#vmemmapCanOptimize} allows it; everything else goes through the
-     * architecture's {@code vmemmap_populate}. Returns true on success (the kernel returns the
+     * {@link VmemmapCompound#vmemmapCanOptimize} allows it (by the architecture's own
+     * {@code vmemmap_populate_compound_pages} when it has one, else the generic one); everything
+     * else goes through the architecture's {@code vmemmap_populate}. Returns true on success (the kernel returns the
      * struct page pointer, NULL on failure).
      *
      * @kernel mm/sparse-vmemmap.c: __populate_section_memmap
@@ -395,7 +396,10 @@ public final class SparseVmemmap {
         long start = mm.pfnToPage(pfn);
         long end = start + nrPages * Geometry.STRUCT_PAGE_SIZE;
         if (compound.vmemmapCanOptimize(altmap, pgmap)) {
-            return compound.vmemmapPopulateCompoundPages(pfn, start, end, nid, pgmap) == 0;
+            int r = arch.hasVmemmapPopulateCompoundPages()
+                    ? arch.vmemmapPopulateCompoundPages(pfn, start, end, nid, pgmap)
+                    : compound.vmemmapPopulateCompoundPages(pfn, start, end, nid, pgmap);
+            return r == 0;
         }
         return arch.vmemmapPopulate(start, end, nid, altmap) == 0;
     }

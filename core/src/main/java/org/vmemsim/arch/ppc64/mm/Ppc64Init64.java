@@ -9,6 +9,7 @@ import org.vmemsim.mm.pgtable.MmCore;
 import org.vmemsim.mm.vmemmap.ArchVmemmap;
 import org.vmemsim.mm.vmemmap.SparseVmemmap;
 import org.vmemsim.mm.vmemmap.VmemAltmap;
+import org.vmemsim.mm.vmemmap.VmemmapPgmap;
 import org.vmemsim.util.Errno;
 import org.vmemsim.util.U64;
 
@@ -39,6 +40,7 @@ public final class Ppc64Init64 implements ArchVmemmap {
     private final SparseVmemmap sv;
     private final Ppc64RemovePagetable remove;
     private final Ppc64RadixPgtable radix;
+    private final Ppc64RadixCompound compound;
     /** pfn_valid() of the sparse layer above, registered by the kernel. */
     private LongPredicate pfnValid = pfn -> false;
 
@@ -55,6 +57,7 @@ public final class Ppc64Init64 implements ArchVmemmap {
         this.sv = sv;
         this.remove = new Ppc64RemovePagetable(mm, this);
         this.radix = new Ppc64RadixPgtable(mm, sv, this);
+        this.compound = new Ppc64RadixCompound(mm, sv, radix);
     }
 
     public void setPfnValid(LongPredicate pfnValid) {
@@ -250,6 +253,21 @@ public final class Ppc64Init64 implements ArchVmemmap {
             }
             radix.radixVmemmapRemoveMapping(start, pageSize);
         }
+    }
+
+    /**
+     * Radix defines its own {@code vmemmap_populate_compound_pages} (v6.6+, together with opting in to
+     * the device-dax optimisation; earlier profiles never reach it).
+     */
+    @Override
+    public boolean hasVmemmapPopulateCompoundPages() {
+        return true;
+    }
+
+    /** @kernel arch/powerpc/mm/book3s64/radix_pgtable.c: vmemmap_populate_compound_pages */
+    @Override
+    public int vmemmapPopulateCompoundPages(long startPfn, long start, long end, int node, VmemmapPgmap pgmap) {
+        return compound.vmemmapPopulateCompoundPages(startPfn, start, end, node, pgmap);
     }
 
     /** @kernel arch/powerpc/mm/book3s64/radix_pgtable.c: vmemmap_set_pmd */

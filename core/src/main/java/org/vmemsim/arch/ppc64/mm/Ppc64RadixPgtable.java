@@ -20,9 +20,11 @@ import org.vmemsim.util.U64;
  * a 2 MiB PMD leaf from the altmap or RAM where the chunk allows it, else 64 KiB pages, each from
  * the altmap unless the page would describe pfns outside the device, with a RAM fallback).
  *
+ * The 6.6+ vmemmap deduplication for compound device pages ({@code vmemmap_populate_compound_pages})
+ * lives in {@link Ppc64RadixCompound}.
+ *
  * <p>Not modelled: the kernel text/rodata boundaries ({@code next_boundary}, PAGE_KERNEL_X),
- * KFENCE's pool, debug_pagealloc, and vmemmap deduplication for compound device pages
- * ({@code vmemmap_populate_compound_pages}).
+ * KFENCE's pool and debug_pagealloc.
  */
 public final class Ppc64RadixPgtable {
     private final MmCore mm;
@@ -251,20 +253,36 @@ public final class Ppc64RadixPgtable {
      * @kernel arch/powerpc/mm/book3s64/radix_pgtable.c: radix__vmemmap_pte_populate
      */
     boolean radixVmemmapPtePopulate(long pteTablePfn, long addr, int node, VmemAltmap altmap) {
+        return radixVmemmapPtePopulate(pteTablePfn, addr, node, altmap, -1);
+    }
+
+    /**
+     * As {@link #radixVmemmapPtePopulate(long, long, int, VmemAltmap)}; with {@code reusePfn} != -1 an
+     * empty PTE maps that already populated page instead, which takes one more page reference (the
+     * free path drops it): the device-dax deduplication of {@link Ppc64RadixCompound}.
+     *
+     * @kernel arch/powerpc/mm/book3s64/radix_pgtable.c: radix__vmemmap_pte_populate
+     */
+    boolean radixVmemmapPtePopulate(long pteTablePfn, long addr, int node, VmemAltmap altmap, long reusePfn) {
         PgTable t = mm.pgtable.table(pteTablePfn);
         int idx = g.index(addr, g.leafLevel());
         if (t.get(idx) != 0) {
             return true;
         }
-        if (altmap != null && init64.altmapCrossBoundary(altmap, addr, g.pageSize)) {
-            altmap = null;
-        }
-        long pfn = sv.vmemmapAllocBlockBuf(g.pageSize, node, altmap);
-        if (pfn == -1 && altmap != null) {
-            pfn = sv.vmemmapAllocBlockBuf(g.pageSize, node, null);
-        }
+        long pfn = reusePfn;
         if (pfn == -1) {
-            return false;
+            if (altmap != null && init64.altmapCrossBoundary(altmap, addr, g.pageSize)) {
+                altmap = null;
+            }
+            pfn = sv.vmemmapAllocBlockBuf(g.pageSize, node, altmap);
+            if (pfn == -1 && altmap != null) {
+                pfn = sv.vmemmapAllocBlockBuf(g.pageSize, node, null);
+            }
+            if (pfn == -1) {
+                return false;
+            }
+        } else {
+            mm.buddy.getPage(pfn);
         }
         t.set(idx, mm.fmt.mkPageKernel(pfn << g.pageShift));
         return true;
