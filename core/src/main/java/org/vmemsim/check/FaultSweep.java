@@ -351,13 +351,9 @@ public final class FaultSweep {
         return true;
     }
 
-    /** x86 only: whether the direct map still translates the first page of {@code [start, end)} (hazard H12). */
+    /** x86 only: whether the direct map still translates any page of {@code [start, end)} (hazard H12). */
     private static boolean directMapLeft(Kernel k, long start, long end) {
-        if (k.x86 == null || start == end) {
-            return false;
-        }
-        long va = k.mm.physToVirt(start << k.g.pageShift);
-        return k.mm.inLinearMap(va) && k.mm.pgtable.translate(va) != null;
+        return k.x86 != null && start != end && StepRunner.directMapLeft(k, new long[] {start, end});
     }
 
     /** End of the sub-sections of [start, end) that became active although the operation failed. */

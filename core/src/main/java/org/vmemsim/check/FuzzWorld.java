@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import org.vmemsim.arch.Geometry;
 import org.vmemsim.kernel.Kernel;
+import org.vmemsim.mm.memremap.DevPagemap;
 import org.vmemsim.mm.memremap.MemoryType;
 import org.vmemsim.util.Sz;
 
@@ -23,7 +24,11 @@ public final class FuzzWorld {
     public record Dimm(String id, long start, long size) {}
 
     /** A leak reported by a step: the failed device and the pool its leftover sections still use. */
-    public record Leak(String id, long startPfn, long endPfn, Pool pool) {}
+    public record Leak(String id, long startPfn, long endPfn, Pool pool, DevPagemap pgmap) {
+        public Leak(String id, long startPfn, long endPfn, Pool pool) {
+            this(id, startPfn, endPfn, pool, null);
+        }
+    }
 
     public final Kernel k;
     public final Geometry g;

@@ -2,6 +2,7 @@ package org.vmemsim.check;
 
 import org.vmemsim.arch.Geometry;
 import org.vmemsim.kernel.Kernel;
+import org.vmemsim.mm.memremap.DevPagemap;
 import org.vmemsim.mm.sparse.MemSection;
 import org.vmemsim.util.U64;
 
@@ -40,6 +41,11 @@ final class LeakProbe {
      * the world they leaked (from the range start to the last new one), with {@code pool}.
      */
     static void report(FuzzWorld w, String id, long start, long size, long[] before, Pool pool) {
+        report(w, id, start, size, before, pool, null);
+    }
+
+    /** As above, with the pgmap whose (possibly deduplicated) memmap the leaked sections keep. */
+    static void report(FuzzWorld w, String id, long start, long size, long[] before, Pool pool, DevPagemap pgmap) {
         if (before == null) {
             return;
         }
@@ -54,7 +60,7 @@ final class LeakProbe {
         if (lastNew >= 0) {
             long startPfn = start >>> w.g.pageShift;
             long endPfn = startPfn + (lastNew + 1) * w.g.pagesPerSubsection;
-            w.leaked(new FuzzWorld.Leak(id, startPfn, endPfn, pool));
+            w.leaked(new FuzzWorld.Leak(id, startPfn, endPfn, pool, pgmap));
         }
     }
 }

@@ -52,7 +52,7 @@ public record NamespaceFuzzStep(int region, long size, boolean dax, PfnMode map,
         if (ret != 0 && laidOut) {
             VmemAltmap a = l[0].setup().altmap;
             Pool pool = a == null ? null : new Pool(l[0].pfn().name, a.poolStartPfn(), a.poolEndPfn(), true);
-            LeakProbe.report(w, l[0].pfn().name, start, len, before, pool);
+            LeakProbe.report(w, l[0].pfn().name, start, len, before, pool, l[0].pgmap(w.g));
         }
         return ret;
     }

@@ -7,11 +7,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
-import org.vmemsim.drivers.dax.DaxDevice;
 import org.vmemsim.drivers.nvdimm.Nvdimm;
 import org.vmemsim.kernel.Kernel;
 import org.vmemsim.mm.memremap.DevPagemap;
-import org.vmemsim.mm.memremap.MemoryType;
 import org.vmemsim.mm.vmemmap.VmemAltmap;
 import org.vmemsim.scenario.AddMemoryStep;
 import org.vmemsim.scenario.DaxKmemStep;
@@ -130,16 +128,7 @@ public final class ScenarioFaultSweep {
             @Override
             public DevPagemap pgmap(Kernel k) {
                 Nvdimm.Layout l = layout(k);
-                if (l == null) {
-                    return null;
-                }
-                boolean dax = ((NdctlStep.Ndctl) a).dax();
-                DevPagemap pg = new DevPagemap(l.pfn().name, dax ? MemoryType.GENERIC : MemoryType.FS_DAX,
-                        l.setup().rangeStart, l.setup().rangeLen(), l.setup().altmap);
-                if (dax) {
-                    DaxDevice.devDaxProbe(k.g, pg, ((NdctlStep.Ndctl) a).align());
-                }
-                return pg;
+                return l == null ? null : l.pgmap(k.g);
             }
         };
     }

@@ -50,6 +50,9 @@ final class StepRunner {
         FuzzWorld.Leak leak = ret != 0 ? w.takeLeak() : null;
         CheckContext ctx = fullCheck ? CheckContext.full(k, w.leakedPools())
                 : CheckContext.scoped(k, w.leakedPools(), scope);
+        if (leak != null && leak.pgmap() != null) {
+            ctx.withLeakedPgmap(leak.pgmap()); // a deduplicated memmap of the leaked sections stays shared
+        }
         List<Violation> v = Invariants.check(ctx, invariants);
         if (!v.isEmpty()) {
             String hazard = danglingHazard(w, scope, v);
@@ -77,7 +80,8 @@ final class StepRunner {
                         + " leaves the direct map of the range (and its page tables) behind", p.step().describe(),
                         Errno.name(ret)));
             }
-            if (d != null && k.ppc64Mem != null && linearMapPartlyLeft(k, scope)) {
+            if (d != null && k.ppc64Mem != null && ret == Errno.EFAULT.neg()) {
+                // only arch_create_linear_mapping turns a failure into -EFAULT
                 return new Result(ret, Kind.FINDING_REBOOT, "H14", String.format("%s failed with %s: powerpc"
                         + " arch_create_linear_mapping leaves the part of the linear map it built (and its tables)",
                         p.step().describe(), Errno.name(ret)));
@@ -97,19 +101,12 @@ final class StepRunner {
         return Result.of(ret);
     }
 
-    /** Whether the direct map still translates the first page of any range of the step's scope. */
-    private static boolean directMapLeft(org.vmemsim.kernel.Kernel k, long[] scope) {
-        for (int i = 0; i + 1 < scope.length; i += 2) {
-            long va = k.mm.physToVirt(scope[i] << k.g.pageShift);
-            if (k.mm.inLinearMap(va) && k.mm.pgtable.translate(va) != null) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** Whether the linear map translates any page of the step's scope (sampled per 2 MiB). */
-    private static boolean linearMapPartlyLeft(Kernel k, long[] scope) {
+    /**
+     * Whether the direct map still translates any page of the step's scope, looked at every 2 MiB
+     * (the smallest direct-map leaf above a page): a failed hot-add may have mapped only a later
+     * part of the scope (a later memory block, a namespace past the start of its region).
+     */
+    static boolean directMapLeft(Kernel k, long[] scope) {
         long step = Math.max(1, (2L << 20) >>> k.g.pageShift);
         for (int i = 0; i + 1 < scope.length; i += 2) {
             for (long pfn = scope[i]; Long.compareUnsigned(pfn, scope[i + 1]) < 0; pfn += step) {

@@ -122,7 +122,20 @@ public final class Nvdimm {
     }
 
     /** Where a namespace would go and how its pfn device would be laid out. */
-    public record Layout(Region region, int id, long start, long size, NdPfn pfn, PfnSetup setup) {}
+    public record Layout(Region region, int id, long start, long size, NdPfn pfn, PfnSetup setup) {
+        /**
+         * The ZONE_DEVICE pgmap the probe maps: the pfn device's range and altmap; a dax device also
+         * sets its compound-page order from its alignment.
+         */
+        public DevPagemap pgmap(Geometry g) {
+            DevPagemap pg = new DevPagemap(pfn.name, pfn.dax ? MemoryType.GENERIC : MemoryType.FS_DAX, setup.rangeStart,
+                    setup.rangeLen(), setup.altmap);
+            if (pfn.dax) {
+                DaxDevice.devDaxProbe(g, pg, pfn.align);
+            }
+            return pg;
+        }
+    }
 
     /**
      * The part of {@code create-namespace} before the device is probed: the region's free extent,
@@ -183,11 +196,7 @@ public final class Nvdimm {
         int id = l[0].id;
         NdPfn nd = l[0].pfn;
         PfnSetup setup = l[0].setup;
-        DevPagemap pgmap = new DevPagemap(nd.name, dax ? MemoryType.GENERIC : MemoryType.FS_DAX, setup.rangeStart,
-                setup.rangeLen(), setup.altmap);
-        if (dax) {
-            DaxDevice.devDaxProbe(g, pgmap, nd.align);
-        }
+        DevPagemap pgmap = l[0].pgmap(g);
         rc = memremap.memremapPages(pgmap, r.nid());
         if (rc != 0) {
             return rc;
