@@ -184,6 +184,37 @@ class FuzzerTest {
         assertThat(r.opsRun).isEqualTo(r.config.ops());
     }
 
+    /**
+     * Longer campaigns with injected failures on the configurations whose failure paths a wider
+     * campaign found model bugs in (H12 outside the first block, a leaked deduplicated namespace,
+     * powerpc's partial linear map): seeds and lengths that reproduced them.
+     */
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"x86_64", "x86_64-mom", "riscv64", "ppc64"})
+    void fuzz_longerCampaignWithFailures_noInvariantViolations(String which) {
+        MachineSpec s = switch (which) {
+            case "x86_64", "x86_64-mom" -> x86Spec(KernelProfile.MAINLINE);
+            default -> {
+                MachineSpec m = MachineSpec.defaults();
+                m.arch = Arch.parse(which);
+                m.granule = MachineSpec.defaultGranule(m.arch);
+                m.ram.clear();
+                m.ram.add(new RamRange(m.arch == Arch.RISCV64 ? 0x8000_0000L : 0, 4L << 30, 0));
+                if (m.arch == Arch.RISCV64) {
+                    m.vaBits = 48;
+                }
+                yield FuzzConfig.withDefaultPmem(m);
+            }
+        };
+        if (which.endsWith("-mom")) {
+            s.memmapOnMemory = "Y";
+        }
+        for (long seed : new long[] {11, 12, 13}) {
+            FuzzReport r = new Fuzzer(FuzzConfig.of(s, seed, 1500).withFailRate(0.02)).run();
+            assertThat(r.violations()).as(r.text()).isEmpty();
+        }
+    }
+
     @Test
     void fuzz_sameSeed_sameReport() {
         FuzzConfig cfg = FuzzConfig.of(spec(KernelProfile.V5_9, Granule.G4K), 5, 150).withFailRate(0.02);
