@@ -32,6 +32,13 @@ public record NamespaceFuzzStep(int region, long size, boolean dax, PfnMode map,
 
     @Override
     public long[] scope(FuzzWorld w) {
+        // the extent the namespace will take (so a neighbour's dangling memmap is told apart from
+        // its own), or the whole region when there is no room
+        Nvdimm.Layout[] l = new Nvdimm.Layout[1];
+        if (w.k.nvdimm.layout(region, size, dax, map, align, l) == 0) {
+            long start = l[0].start();
+            return new long[] {start >>> w.g.pageShift, (start + l[0].size() + w.g.pageSize - 1) >>> w.g.pageShift};
+        }
         Nvdimm.Region r = w.k.nvdimm.regions().get(region);
         return new long[] {r.start() >>> w.g.pageShift, (r.end() + w.g.pageSize - 1) >>> w.g.pageShift};
     }
