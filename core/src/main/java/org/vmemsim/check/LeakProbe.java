@@ -3,7 +3,6 @@ package org.vmemsim.check;
 import org.vmemsim.arch.Geometry;
 import org.vmemsim.kernel.Kernel;
 import org.vmemsim.mm.memremap.DevPagemap;
-import org.vmemsim.mm.sparse.MemSection;
 import org.vmemsim.util.U64;
 
 /**
@@ -26,10 +25,7 @@ final class LeakProbe {
         long n = (size >>> g.pageShift) / g.pagesPerSubsection;
         long[] bits = new long[(int) ((n + 63) / 64)];
         for (long i = 0; i < n; i++) {
-            long pfn = startPfn + i * g.pagesPerSubsection;
-            MemSection ms = k.sparse.pfnToSection(pfn);
-            int idx = (int) ((pfn & (g.pagesPerSection - 1)) / g.pagesPerSubsection);
-            if (ms != null && ms.usage != null && ms.usage.test(idx)) {
+            if (k.sparse.subsectionActive(startPfn + i * g.pagesPerSubsection)) {
                 bits[(int) (i >>> 6)] |= 1L << (i & 63);
             }
         }

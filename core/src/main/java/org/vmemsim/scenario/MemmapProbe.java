@@ -3,7 +3,6 @@ package org.vmemsim.scenario;
 import org.vmemsim.arch.Geometry;
 import org.vmemsim.kernel.Kernel;
 import org.vmemsim.mm.memremap.DevPagemap;
-import org.vmemsim.mm.sparse.MemSection;
 import org.vmemsim.util.U64;
 
 /**
@@ -30,7 +29,7 @@ final class MemmapProbe {
             long endPfn = (pg.rangeEnd + 1) >>> g.pageShift;
             long lastVa = -1; // the last vmemmap page counted, so a page shared by two sub-sections counts once
             for (long pfn = U64.alignDown(startPfn, perSub); U64.lt(pfn, endPfn); pfn += perSub) {
-                if (!subsectionActive(k, pfn)) {
+                if (!k.sparse.subsectionActive(pfn)) {
                     continue;
                 }
                 long from = U64.max(pfn, startPfn);
@@ -49,15 +48,5 @@ final class MemmapProbe {
             }
         }
         return dangling;
-    }
-
-    /** Whether the sub-section of {@code pfn} is marked active in its section's usage map. */
-    private static boolean subsectionActive(Kernel k, long pfn) {
-        MemSection ms = k.sparse.pfnToSection(pfn);
-        if (ms == null || ms.usage == null) {
-            return false;
-        }
-        long inSection = pfn & (k.g.pagesPerSection - 1);
-        return ms.usage.test((int) (inSection / k.g.pagesPerSubsection));
     }
 }

@@ -113,6 +113,12 @@ public final class Sparse {
         return (int) ((pfn & (g.pagesPerSection - 1)) / g.pagesPerSubsection);
     }
 
+    /** Whether the sub-section of {@code pfn} is marked active in its section's usage map. */
+    public boolean subsectionActive(long pfn) {
+        MemSection ms = pfnToSection(pfn);
+        return ms != null && ms.usage != null && ms.usage.test(subsectionIndex(pfn));
+    }
+
     /** Bits idx(pfn) .. idx(pfn + nr - 1) of a section. @kernel mm/sparse.c: subsection_mask_set */
     long[] subsectionMask(long pfn, long nrPages) {
         return subsectionMaskInto(pfn, nrPages, new long[(g.subsectionsPerSection + 63) / 64]);
