@@ -5,16 +5,11 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
-import org.vmemsim.drivers.nvdimm.NdPfn;
 import org.vmemsim.drivers.nvdimm.Nvdimm;
-import org.vmemsim.drivers.nvdimm.PfnDevs;
 import org.vmemsim.drivers.nvdimm.PfnMode;
-import org.vmemsim.drivers.nvdimm.PfnSetup;
-import org.vmemsim.drivers.dax.DaxDevice;
 import org.vmemsim.kernel.Kernel;
 import org.vmemsim.mm.memremap.DevPagemap;
 import org.vmemsim.mm.memremap.MemoryType;
-import org.vmemsim.mm.sparse.MemSection;
 import org.vmemsim.mm.vmemmap.VmemAltmap;
 import org.vmemsim.util.Errno;
 import org.vmemsim.util.KernelBug;
@@ -127,10 +122,11 @@ public final class FaultSweep {
     }
 
     /**
-     * {@code ndctl create-namespace} of {@code size} bytes at the start of an empty region
-     * {@code regionId} ({@link org.vmemsim.drivers.nvdimm.Nvdimm#createNamespace}): the pfn/dax device
-     * probe and its memremap_pages. map=dev passes the driver's altmap; the sweep's H7 cleanup uses
-     * a fresh copy of it.
+     * {@code ndctl create-namespace} of {@code size} bytes on region {@code regionId}
+     * ({@link org.vmemsim.drivers.nvdimm.Nvdimm#createNamespace}): the pfn/dax device probe and its
+     * memremap_pages. The range, altmap and pgmap are the driver's own layout of the namespace
+     * ({@link Nvdimm#layout}), which a failed attempt leaves unchanged; the sweep's H7 cleanup uses a
+     * fresh copy of the altmap.
      */
     public static Operation createNamespace(int regionId, long size, boolean dax, PfnMode map, long align) {
         return new Operation() {
@@ -145,14 +141,21 @@ public final class FaultSweep {
                 return k.nvdimm.createNamespace(regionId, size, dax, map, align, new Nvdimm.Namespace[1]);
             }
 
+            private Nvdimm.Layout layout(Kernel k) {
+                Nvdimm.Layout[] l = new Nvdimm.Layout[1];
+                return k.nvdimm.layout(regionId, size, dax, map, align, l) == 0 ? l[0] : null;
+            }
+
             @Override
             public long startPfn(Kernel k) {
-                return U64.alignUp(k.nvdimm.regions().get(regionId).start(), Nvdimm.REGION_ALIGN) >>> k.g.pageShift;
+                Nvdimm.Layout l = layout(k);
+                return l == null ? 0 : l.setup().rangeStart >>> k.g.pageShift;
             }
 
             @Override
             public long nrPages(Kernel k) {
-                return size >>> k.g.pageShift;
+                Nvdimm.Layout l = layout(k);
+                return l == null ? 0 : l.setup().rangeLen() >>> k.g.pageShift;
             }
 
             @Override
@@ -163,19 +166,8 @@ public final class FaultSweep {
 
             @Override
             public DevPagemap pgmap(Kernel k) {
-                long start = startPfn(k) << k.g.pageShift;
-                NdPfn nd = dax ? NdPfn.devdax(regionId, 0, start, size, map, align)
-                        : NdPfn.fsdax(regionId, 0, start, size, map, align);
-                PfnSetup setup = new PfnSetup();
-                if (PfnDevs.nvdimmSetupPfn(k.g, nd, setup, k.log) != 0) {
-                    return null;
-                }
-                DevPagemap pg = new DevPagemap(nd.name, dax ? MemoryType.GENERIC : MemoryType.FS_DAX, setup.rangeStart,
-                        setup.rangeLen(), setup.altmap);
-                if (dax) {
-                    DaxDevice.devDaxProbe(k.g, pg, align);
-                }
-                return pg;
+                Nvdimm.Layout l = layout(k);
+                return l == null ? null : l.pgmap(k.g);
             }
         };
     }
@@ -360,9 +352,7 @@ public final class FaultSweep {
     private static long leakedEnd(Kernel k, ModelState before, long start, long end) {
         long leakedEnd = start;
         for (long pfn = start; pfn < end; pfn += k.g.pagesPerSubsection) {
-            MemSection ms = k.sparse.pfnToSection(pfn);
-            int idx = (int) ((pfn & (k.g.pagesPerSection - 1)) / k.g.pagesPerSubsection);
-            if (ms != null && ms.usage != null && ms.usage.test(idx) && !before.subsectionActive(pfn)) {
+            if (k.sparse.subsectionActive(pfn) && !before.subsectionActive(pfn)) {
                 leakedEnd = pfn + k.g.pagesPerSubsection;
             }
         }

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
-import org.vmemsim.drivers.nvdimm.Nvdimm;
 import org.vmemsim.kernel.Kernel;
 import org.vmemsim.mm.memremap.DevPagemap;
 import org.vmemsim.mm.vmemmap.VmemAltmap;
@@ -82,6 +81,9 @@ public final class ScenarioFaultSweep {
             range = new long[] {m.start(), m.size()};
         }
         long[] fixed = range;
+        // a namespace's range, altmap and pgmap are the driver's layout, as FaultSweep's own op has them
+        FaultSweep.Operation namespace = a instanceof NdctlStep.Ndctl n && n.destroy() == null
+                ? FaultSweep.createNamespace(n.region(), n.size(), n.dax(), n.map(), n.align()) : null;
         return new FaultSweep.Operation() {
             @Override
             public String describe() {
@@ -93,24 +95,14 @@ public final class ScenarioFaultSweep {
                 return step.apply(StepContext.forAction(k, run.name(), step.path(), ranges.get(k))).ret();
             }
 
-            private Nvdimm.Layout layout(Kernel k) {
-                if (a instanceof NdctlStep.Ndctl n && n.destroy() == null) {
-                    Nvdimm.Layout[] l = new Nvdimm.Layout[1];
-                    return k.nvdimm.layout(n.region(), n.size(), n.dax(), n.map(), n.align(), l) == 0 ? l[0] : null;
-                }
-                return null;
-            }
-
             @Override
             public long startPfn(Kernel k) {
-                Nvdimm.Layout l = layout(k);
-                return (l != null ? l.setup().rangeStart : fixed[0]) >>> k.g.pageShift;
+                return namespace != null ? namespace.startPfn(k) : fixed[0] >>> k.g.pageShift;
             }
 
             @Override
             public long nrPages(Kernel k) {
-                Nvdimm.Layout l = layout(k);
-                return (l != null ? l.setup().rangeLen() : fixed[1]) >>> k.g.pageShift;
+                return namespace != null ? namespace.nrPages(k) : fixed[1] >>> k.g.pageShift;
             }
 
             @Override
@@ -121,14 +113,12 @@ public final class ScenarioFaultSweep {
                     long free = m.altmap().auto() ? k.autoAltmapFree(nr, m.altmap().reserve()) : m.altmap().free();
                     return new VmemAltmap(m.id(), base, base + nr - 1, m.altmap().reserve(), free);
                 }
-                DevPagemap pg = pgmap(k);
-                return pg == null ? null : pg.pgmapAltmap();
+                return namespace != null ? namespace.altmap(k) : null;
             }
 
             @Override
             public DevPagemap pgmap(Kernel k) {
-                Nvdimm.Layout l = layout(k);
-                return l == null ? null : l.pgmap(k.g);
+                return namespace != null ? namespace.pgmap(k) : null;
             }
         };
     }
