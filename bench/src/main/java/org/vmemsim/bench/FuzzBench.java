@@ -18,7 +18,6 @@ import org.vmemsim.check.FuzzConfig;
 import org.vmemsim.check.FuzzReport;
 import org.vmemsim.check.Fuzzer;
 import org.vmemsim.kernel.MachineSpec;
-import org.vmemsim.kernel.RamRange;
 
 /**
  * The fuzzer's throughput on a small machine (512 MiB of RAM, the default 4 GiB pmem region): one
@@ -44,12 +43,7 @@ public class FuzzBench {
     @Setup
     public void setup() {
         String[] m = machine.split(":");
-        spec = MachineSpec.defaults();
-        spec.granule = Granule.parse(m[0]);
-        spec.rodataFull = Boolean.parseBoolean(m[1]);
-        spec.ram.clear();
-        spec.ram.add(new RamRange(0x4000_0000L, 512L << 20, 0));
-        FuzzConfig.withDefaultPmem(spec);
+        spec = FuzzConfig.smallMachine(Granule.parse(m[0]), Boolean.parseBoolean(m[1]));
     }
 
     @Benchmark

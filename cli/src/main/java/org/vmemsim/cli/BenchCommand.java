@@ -14,7 +14,6 @@ import org.vmemsim.check.FuzzConfig;
 import org.vmemsim.check.FuzzReport;
 import org.vmemsim.check.Fuzzer;
 import org.vmemsim.kernel.MachineSpec;
-import org.vmemsim.kernel.RamRange;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -252,12 +251,7 @@ public final class BenchCommand extends BaseCommand {
                 "wall ops/s", "cpu ops/s", "budget", "result");
         boolean ok = true;
         for (String[] m : new String[][] {{"64K", "true"}, {"4K", "false"}}) {
-            MachineSpec spec = MachineSpec.defaults();
-            spec.granule = Granule.parse(m[0]);
-            spec.rodataFull = Boolean.parseBoolean(m[1]);
-            spec.ram.clear();
-            spec.ram.add(new RamRange(0x4000_0000L, 512L << 20, 0));
-            FuzzConfig.withDefaultPmem(spec);
+            MachineSpec spec = FuzzConfig.smallMachine(Granule.parse(m[0]), Boolean.parseBoolean(m[1]));
             new Fuzzer(FuzzConfig.of(spec, 2, ops / 4)).run();
             FuzzReport r = new Fuzzer(FuzzConfig.of(spec, 1, ops)).run();
             boolean pass = r.opsPerCpuSecond() >= FUZZ_BUDGET_OPS && r.violations().isEmpty();

@@ -1,5 +1,6 @@
 package org.vmemsim.check;
 
+import org.vmemsim.arch.Granule;
 import org.vmemsim.kernel.MachineSpec;
 import org.vmemsim.kernel.RamRange;
 import org.vmemsim.util.U64;
@@ -41,6 +42,19 @@ public record FuzzConfig(MachineSpec spec, long seed, long ops, double failRate,
             spec.pmem.add(new RamRange(DEFAULT_PMEM_START, DEFAULT_PMEM_SIZE, 0));
         }
         return spec;
+    }
+
+    /**
+     * The small machine of the fuzz throughput budget ({@code vmemsim bench}, JMH {@code FuzzBench}):
+     * arm64, 512 MiB of RAM at 0x4000_0000, the default pmem region.
+     */
+    public static MachineSpec smallMachine(Granule granule, boolean rodataFull) {
+        MachineSpec spec = MachineSpec.defaults();
+        spec.granule = granule;
+        spec.rodataFull = rodataFull;
+        spec.ram.clear();
+        spec.ram.add(new RamRange(0x4000_0000L, 512L << 20, 0));
+        return withDefaultPmem(spec);
     }
 
     public static FuzzConfig of(MachineSpec spec, long seed, long ops) {
