@@ -30,7 +30,7 @@ public record AddMemoryFuzzStep(String id, long start, long size, int nid, boole
 
     @Override
     public long[] scope(FuzzWorld w) {
-        return new long[] {start >>> w.g.pageShift, U64.divRoundUp(start + size, w.g.pageSize)};
+        return w.pfnScope(start, size);
     }
 
     @Override

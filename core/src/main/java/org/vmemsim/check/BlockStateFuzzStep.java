@@ -31,7 +31,7 @@ public record BlockStateFuzzStep(boolean online, long start, long size, ZoneType
 
     @Override
     public long[] scope(FuzzWorld w) {
-        return new long[] {start >>> w.g.pageShift, U64.divRoundUp(start + size, w.g.pageSize)};
+        return w.pfnScope(start, size);
     }
 
     @Override

@@ -10,6 +10,7 @@ import org.vmemsim.kernel.Kernel;
 import org.vmemsim.mm.memremap.DevPagemap;
 import org.vmemsim.mm.memremap.MemoryType;
 import org.vmemsim.util.Sz;
+import org.vmemsim.util.U64;
 
 /**
  * What the fuzzer knows about one booted machine: the kernel, the devices it mapped that are live
@@ -51,6 +52,11 @@ public final class FuzzWorld {
         this.windowSize = 8 * (g.pagesPerSection << g.pageShift);
         this.dimmWindowStart = 64 * Sz.SZ_1G;
         this.dimmWindowSize = 8 * g.memoryBlockSize;
+    }
+
+    /** The pfns {@code [start, end)} of the bytes {@code [start, start + size)}: a step's scope. */
+    public long[] pfnScope(long start, long size) {
+        return new long[] {start >>> g.pageShift, U64.divRoundUp(start + size, g.pageSize)};
     }
 
     /** A fresh device name: d1, d2, ... */

@@ -51,8 +51,7 @@ public record MemremapFuzzStep(String id, MemoryType type, long start, long size
 
     @Override
     public long[] scope(FuzzWorld w) {
-        int shift = w.g.pageShift;
-        return new long[] {start >>> shift, U64.divRoundUp(start + size, w.g.pageSize)};
+        return w.pfnScope(start, size);
     }
 
     @Override

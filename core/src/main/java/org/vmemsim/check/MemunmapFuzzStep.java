@@ -1,7 +1,6 @@
 package org.vmemsim.check;
 
 import java.util.List;
-import org.vmemsim.util.U64;
 
 /** {@code memunmap}: removes a live device mapped by an earlier {@link MemremapFuzzStep}. */
 public record MemunmapFuzzStep(String id) implements FuzzStep {
@@ -26,7 +25,7 @@ public record MemunmapFuzzStep(String id) implements FuzzStep {
         if (d == null) {
             return new long[0];
         }
-        return new long[] {d.start() >>> w.g.pageShift, U64.divRoundUp(d.start() + d.size(), w.g.pageSize)};
+        return w.pfnScope(d.start(), d.size());
     }
 
     @Override

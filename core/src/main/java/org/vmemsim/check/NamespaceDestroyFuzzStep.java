@@ -24,7 +24,7 @@ public record NamespaceDestroyFuzzStep(String name) implements FuzzStep {
     public long[] scope(FuzzWorld w) {
         Nvdimm.Namespace ns = w.k.nvdimm.namespaces().get(name);
         return ns == null ? new long[0]
-                : new long[] {ns.start >>> w.g.pageShift, (ns.start + ns.size + w.g.pageSize - 1) >>> w.g.pageShift};
+                : w.pfnScope(ns.start, ns.size);
     }
 
     @Override

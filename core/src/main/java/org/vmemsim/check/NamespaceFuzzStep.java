@@ -36,11 +36,10 @@ public record NamespaceFuzzStep(int region, long size, boolean dax, PfnMode map,
         // its own), or the whole region when there is no room
         Nvdimm.Layout[] l = new Nvdimm.Layout[1];
         if (w.k.nvdimm.layout(region, size, dax, map, align, l) == 0) {
-            long start = l[0].start();
-            return new long[] {start >>> w.g.pageShift, (start + l[0].size() + w.g.pageSize - 1) >>> w.g.pageShift};
+            return w.pfnScope(l[0].start(), l[0].size());
         }
         Nvdimm.Region r = w.k.nvdimm.regions().get(region);
-        return new long[] {r.start() >>> w.g.pageShift, (r.end() + w.g.pageSize - 1) >>> w.g.pageShift};
+        return w.pfnScope(r.start(), r.size());
     }
 
     @Override

@@ -1,7 +1,6 @@
 package org.vmemsim.check;
 
 import java.util.List;
-import org.vmemsim.util.U64;
 
 /** {@code remove_memory}: removes a DIMM an earlier {@link AddMemoryFuzzStep} added (-EBUSY while a block is online). */
 public record RemoveMemoryFuzzStep(String id) implements FuzzStep {
@@ -24,7 +23,7 @@ public record RemoveMemoryFuzzStep(String id) implements FuzzStep {
     public long[] scope(FuzzWorld w) {
         FuzzWorld.Dimm d = w.dimm(id);
         return d == null ? new long[0]
-                : new long[] {d.start() >>> w.g.pageShift, U64.divRoundUp(d.start() + d.size(), w.g.pageSize)};
+                : w.pfnScope(d.start(), d.size());
     }
 
     @Override
